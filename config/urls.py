@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("zio.common.urls")),
+    path("", include("zio.accounts.urls")),
+    path("", include("zio.organisations.urls")),
+    path("", include("zio.personas.urls")),
+    path("", include("zio.screening.urls")),
+    path("", include("zio.grouping.urls")),
+    path("", include("zio.costs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("platformbeheer/", admin.site.urls),
+]

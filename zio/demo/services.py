@@ -1,0 +1,136 @@
+"""Load the demo data. Idempotent: running it again changes nothing that is already there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from zio.accounts.models import User
+from zio.accounts.services import user_create
+from zio.costs.models import FundingStream
+from zio.costs.services import (
+    cost_line_create,
+    scenario_add_desired,
+    scenario_update,
+    tariffs_seed_indicative,
+)
+from zio.organisations.models import Membership, Organisation, Region
+from zio.organisations.services import membership_create, organisation_create, region_create
+from zio.personas.models import Persona
+from zio.personas.services import persona_create
+from zio.screening.forms import current_school_year
+from zio.screening.models import ImportStatus, ScreeningImport
+from zio.screening.services import screening_import_run, screening_spec
+
+from . import content
+from .screening import demo_screening_csv
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+
+    def note(self, what: str) -> None:
+        self.created.append(what)
+
+
+def demo_seed(*, password: str = content.DEMO_PASSWORD) -> SeedReport:
+    report = SeedReport()
+    with transaction.atomic():
+        organisations: dict[str, Organisation] = {}
+        for key, data in content.ORGANISATIONS.items():
+            organisation = Organisation.objects.filter(name=data["name"]).first()
+            if organisation is None:
+                organisation = organisation_create(**data)
+                report.note(f"organisatie {organisation.name}")
+            organisations[key] = organisation
+
+        region = Region.objects.filter(name=content.REGION["name"]).first()
+        if region is None:
+            region = region_create(**content.REGION, organisations=list(organisations.values()))
+            report.note(f"regio {region.name}")
+
+        for email, full_name, roles in content.USERS:
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                user = user_create(email=email, password=password, full_name=full_name)
+                report.note(f"gebruiker {email}")
+            for key, role in roles:
+                organisation = organisations[key]
+                if not Membership.objects.filter(user=user, organisation=organisation).exists():
+                    membership_create(user=user, organisation=organisation, role=role)
+                    report.note(f"lidmaatschap {email} bij {organisation.name}")
+
+        tariffs = region.tariffs.filter(year=content.TARIFF_YEAR)
+        if not tariffs.exists():
+            added = tariffs_seed_indicative(region=region, year=content.TARIFF_YEAR)
+            report.note(f"{added} indicatieve tarieven voor {region.name}")
+
+        _seed_persona(organisations, region, report)
+    for key, pupils, ages, seed in (("sbo", 150, (6, 12), 1), ("vso", 120, (12, 18), 2)):
+        _seed_screening(organisations[key], pupils=pupils, ages=ages, seed=seed, report=report)
+    return report
+
+
+def _seed_screening(
+    organisation: Organisation, *, pupils: int, ages: tuple[int, int], seed: int, report: SeedReport
+) -> None:
+    if organisation.screenings.exists():
+        return
+    data = demo_screening_csv(
+        screening_spec(organisation), pupils=pupils, ages=ages, seed=seed
+    ).encode()
+    job = ScreeningImport.objects.create(
+        organisation=organisation,
+        school_year=current_school_year(),
+        filename="demo-screening.csv",
+        size=len(data),
+    )
+    job = screening_import_run(import_id=str(job.pk), data=data)
+    if job.status != ImportStatus.DONE:
+        raise RuntimeError(f"Demo screening refused: {job.problems[:3]}")
+    report.note(f"screening van {organisation.name} ({pupils} leerlingen)")
+
+
+def _seed_persona(
+    organisations: dict[str, Organisation], region: Region, report: SeedReport
+) -> None:
+    data = dict(content.PERSONA)
+    organisation = organisations[data.pop("organisation")]
+    if Persona.objects.filter(organisation=organisation, name=data["name"]).exists():
+        return
+    persona = persona_create(organisation=organisation, **data)
+    _seed_costs(persona, region)
+    report.note(f"persona {persona.name} met kosten")
+
+
+def _seed_costs(persona: Persona, region: Region) -> None:
+    for key, name in content.PERSONA_SCENARIO_NAMES.items():
+        kind, _, label = key.partition(":")
+        scenario = persona.scenarios.filter(kind=kind, label=label).first()
+        if scenario is None:
+            scenario = scenario_add_desired(persona=persona, name=name)
+        else:
+            scenario_update(scenario=scenario, name=name)
+    tariffs = {t.name: t for t in region.tariffs.filter(year=content.TARIFF_YEAR)}
+    streams = {s.code: s for s in FundingStream.objects.all()}
+    for key, lines in content.PERSONA_COSTS.items():
+        kind, _, label = key.partition(":")
+        scenario = persona.scenarios.get(kind=kind, label=label)
+        for line in lines:
+            tariff = tariffs.get(line["tariff"]) if line.get("tariff") else None
+            cost_line_create(
+                scenario=scenario,
+                description=line["description"],
+                funding_stream=streams[line["stream"]],
+                unit=line.get("unit"),
+                tariff=tariff,
+                rate=Decimal(line["rate"]) if line.get("rate") else None,
+                hours_per_week=Decimal(line["hours_per_week"])
+                if "hours_per_week" in line
+                else None,
+                weeks=Decimal(line["weeks"]) if "weeks" in line else None,
+                pupils=line.get("pupils"),
+            )
