@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from zio.common.privacy import suppress_count
+from zio.organisations.models import Organisation
 from zio.screening.models import Screening
 
 from .models import Group
@@ -16,7 +19,9 @@ K_CHOICES = [("auto", _("Laat de tool kiezen (aanbevolen)"))] + [
 
 class ScreeningChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Screening) -> str:
-        return f"{obj.organisation.name}, {obj.school_year} ({obj.pupil_count})"
+        # Another school's exact number of pupils is not ours to show when it is small.
+        count = suppress_count(obj.pupil_count, settings.SMALL_CELL_THRESHOLD)
+        return f"{obj.organisation.name}, {obj.school_year} ({count})"
 
 
 class GroupingStartForm(forms.Form):
@@ -31,7 +36,8 @@ class GroupingStartForm(forms.Form):
         },
         help_text=_(
             "Je eigen screening, en screenings die scholen uit je regio hebben gedeeld. Kies er "
-            "meer om samen te groeperen: kleine scholen krijgen dan duidelijkere groepen."
+            "meer om samen te groeperen: kleine scholen krijgen dan duidelijkere groepen. "
+            "Screenings van andere scholen kies je per twee of meer."
         ),
     )
     k = forms.ChoiceField(
@@ -44,13 +50,16 @@ class GroupingStartForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, screenings: list[Screening], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, screenings: list[Screening], organisation: Organisation, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["screenings"]
         field.queryset = Screening.objects.filter(  # type: ignore[attr-defined]
             pk__in=[s.pk for s in screenings]
         ).select_related("organisation")
-        own = [s.pk for s in screenings if s.pooling_consent_at is None][:1]
+        # Ticked at first: the organisation's own screening, shared or not.
+        own = [s.pk for s in screenings if s.organisation_id == organisation.pk][:1]
         if not self.is_bound and own:
             self.initial["screenings"] = own
 

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from zio.organisations.models import Organisation
 from zio.screening.models import Screening
@@ -20,6 +21,15 @@ from zio.screening.spec import ParsedScreening, SignalColumn
 from .analysis import GroupProfile
 from .explain import GroupExplanation, explain_groups, profile_heatmap
 from .models import Group, GroupingRun, RunStatus
+
+SCREENING_GONE = gettext_lazy(
+    "Een screening van deze groepering is verwijderd. Daarom zijn de groepen niet meer te "
+    "zien. Groepeer opnieuw met de screenings die er nu zijn."
+)
+CONSENT_WITHDRAWN = gettext_lazy(
+    "Een school heeft het delen van haar screening voor regionaal groeperen ingetrokken. "
+    "Daarom zijn de groepen van deze groepering niet meer te zien."
+)
 
 
 def allowed_screenings(organisation: Organisation) -> list[Screening]:
@@ -122,6 +132,23 @@ def group_of_run(run: GroupingRun, group_id: int) -> Group:
     return run.groups.get(pk=group_id)
 
 
+def run_unavailable(run: GroupingRun) -> str | None:
+    """Why the groups of a finished run may no longer be shown, or None.
+
+    A school can withdraw its consent for regional grouping, and a screening can be deleted;
+    from then on no run that used it shows its groups (to anyone), nor makes persona's.
+    """
+    screenings = list(run.screenings.all())
+    if sum(s.pupil_count for s in screenings) != run.pupil_count:
+        return str(SCREENING_GONE)
+    if any(
+        s.organisation_id != run.organisation_id and s.pooling_consent_at is None
+        for s in screenings
+    ):
+        return str(CONSENT_WITHDRAWN)
+    return None
+
+
 @dataclass
 class RunView:
     """Everything the page shows of a finished run, suppressed."""
@@ -149,7 +176,7 @@ def _explanations(run: GroupingRun) -> tuple[dict[int, GroupExplanation], list[S
 
 
 def run_view(run: GroupingRun) -> RunView | None:
-    if run.status != RunStatus.DONE or run.result is None:
+    if run.status != RunStatus.DONE or run.result is None or run_unavailable(run):
         return None
     by_number, columns, heatmap = _explanations(run)
     groups = list(run.groups.all())

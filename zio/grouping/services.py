@@ -26,6 +26,7 @@ from zio.costs.services import cost_line_create
 from zio.organisations.constants import SchoolType
 from zio.organisations.models import Organisation
 from zio.personas.constants import PersonaStatus, Section
+from zio.personas.models import Signal
 from zio.personas.services import ItemInput, persona_create, persona_section_save
 from zio.screening.models import Screening
 
@@ -37,6 +38,7 @@ from .selectors import (
     common_signal_ids,
     group_explanation,
     pooled_data,
+    run_unavailable,
     stored_profiles,
     unpack_result,
 )
@@ -55,6 +57,10 @@ TOO_FEW_PUPILS = gettext_lazy(
 NO_SCREENING = gettext_lazy("Kies minstens één screening.")
 NOT_ALLOWED_SCREENING = gettext_lazy(
     "Deze screening is niet van jouw organisatie en niet gedeeld voor regionaal groeperen."
+)
+ONE_OTHER_SCHOOL = gettext_lazy(
+    "Kies screenings van minstens twee andere scholen, of alleen je eigen screening. Met de "
+    "screening van één andere school zou je de cijfers van die school zien."
 )
 NO_COMMON_SIGNALS = gettext_lazy(
     "Deze screenings hebben geen signalen gemeen. Kies screenings met hetzelfde sjabloon."
@@ -121,7 +127,10 @@ def grouping_start(
     signal_ids: list[int] | None = None,
     based_on: GroupingRun | None = None,
     seed: int | None = None,
+    enqueue: bool = True,
 ) -> GroupingRun:
+    """Record a grouping run and hand it to the worker (`enqueue=False`: the caller runs
+    `grouping_execute` itself, as the command does, so that no worker runs it twice)."""
     from .tasks import run_grouping
 
     if not screenings:
@@ -129,6 +138,12 @@ def grouping_start(
     allowed = {s.pk for s in allowed_screenings(organisation)}
     if any(s.pk not in allowed for s in screenings):
         raise ValidationError(NOT_ALLOWED_SCREENING)
+    # Groups of one other school would show that school's own figures, also when pooled with
+    # one's own screening (subtract your own and the rest is theirs): other schools' screenings
+    # only come two or more at a time.
+    others = {s.organisation_id for s in screenings} - {organisation.pk}
+    if len(others) == 1:
+        raise ValidationError(ONE_OTHER_SCHOOL)
     threshold = settings.SMALL_CELL_THRESHOLD
     if sum(s.pupil_count for s in screenings) < threshold:
         raise ValidationError(TOO_FEW_PUPILS % {"threshold": threshold})
@@ -165,7 +180,8 @@ def grouping_start(
     run.screenings.set(screenings)
     if based_on is not None:
         _event(based_on, user, _("Opnieuw gegroepeerd (nieuwe groepering %(id)s)") % {"id": run.pk})
-    transaction.on_commit(lambda: run_grouping.enqueue(run.pk))
+    if enqueue:
+        transaction.on_commit(lambda: run_grouping.enqueue(run.pk))
     return run
 
 
@@ -372,6 +388,9 @@ def persona_from_group(*, group: Group, user: User) -> Persona:
     if not group.is_active:
         raise ValidationError(GROUP_GONE)
     run = group.run
+    unavailable = run_unavailable(run)
+    if unavailable:
+        raise ValidationError(unavailable)
     explanation = group_explanation(group)
     organisation = run.organisation
     school_year = ", ".join(sorted({s.school_year for s in run.screenings.all()}))
@@ -401,8 +420,13 @@ def persona_from_group(*, group: Group, user: User) -> Persona:
         )
         persona.source_group = group
         persona.save(update_fields=["source_group"])
+        # A pooled screening may hold another school's own signals: those become plain text.
+        known = set(Signal.objects.for_organisation(organisation).values_list("pk", flat=True))
         problems = [
-            ItemInput(text=d.signal.name, signal_id=d.signal.signal_id)
+            ItemInput(
+                text=d.signal.name,
+                signal_id=d.signal.signal_id if d.signal.signal_id in known else None,
+            )
             for d in explanation.distinguishing
         ]
         if problems:

@@ -16,7 +16,7 @@ from zio.organisations.permissions import membership_required
 
 from . import selectors, services
 from .forms import GroupingStartForm, MergeForm, RenameForm, RerunForm
-from .models import Group, GroupingRun
+from .models import Group, GroupingRun, RunStatus
 
 
 def _run(request: OrganisationRequest, run_id: int) -> GroupingRun:
@@ -39,7 +39,7 @@ def _overview_context(
     screenings = selectors.allowed_screenings(request.organisation)
     can_edit = request.membership.can_edit
     if form is None and can_edit and screenings:
-        form = GroupingStartForm(screenings=screenings)
+        form = GroupingStartForm(screenings=screenings, organisation=request.organisation)
     return {
         "runs": selectors.runs_for_organisation(request.organisation)[:20],
         "screenings": screenings,
@@ -60,7 +60,7 @@ def overview(request: OrganisationRequest) -> HttpResponse:
 @require_POST
 def start(request: OrganisationRequest) -> HttpResponse:
     screenings = selectors.allowed_screenings(request.organisation)
-    form = GroupingStartForm(request.POST, screenings=screenings)
+    form = GroupingStartForm(request.POST, screenings=screenings, organisation=request.organisation)
     if form.is_valid():
         try:
             run = services.grouping_start(
@@ -86,15 +86,17 @@ def run_detail(request: OrganisationRequest, run_id: int) -> HttpResponse:
             response["HX-Refresh"] = "true"
             return response
         return render(request, "grouping/run.html#progress", {"run": run})
+    unavailable = selectors.run_unavailable(run) if run.status == RunStatus.DONE else None
     view = selectors.run_view(run)
     active = run.groups.filter(merged_into__isnull=True)
-    can_edit = request.membership.can_edit
+    can_edit = request.membership.can_edit and not unavailable
     return render(
         request,
         "grouping/run.html",
         {
             "run": run,
             "view": view,
+            "unavailable": unavailable,
             "can_edit": can_edit,
             "merge_form": MergeForm(groups=active) if can_edit and active.count() > 1 else None,
             "rerun_form": RerunForm() if can_edit else None,

@@ -13,6 +13,7 @@ from zio.organisations.models import Membership, Organisation
 from zio.organisations.tests.factories import RegionFactory
 from zio.screening.models import Screening
 from zio.screening.services import (
+    screening_delete,
     screening_import_start,
     screening_set_pooling_consent,
     screening_spec,
@@ -192,3 +193,55 @@ def test_rerun_with_another_k_and_fewer_signals(organisation: Organisation) -> N
 def test_group_numbers_are_unique(organisation: Organisation) -> None:
     run = run_now(organisation, [import_screening(organisation)])
     assert Group.objects.filter(run=run).values("number").distinct().count() == run.groups.count()
+
+
+def test_one_other_school_is_never_grouped_alone_nor_with_ones_own(
+    organisation: Organisation, other_organisation: Organisation, make_member: Callable
+) -> None:
+    # With one other school's screening, the groups (or the groups minus one's own) would be
+    # that school's own figures.
+    third = Organisation.objects.create(name="SO De Brug", slug="so-de-brug")
+    region = RegionFactory.create()
+    region.organisations.add(organisation, other_organisation, third)
+    mine = import_screening(organisation, 60, 1)
+    theirs = import_screening(other_organisation, 60, 2)
+    also_theirs = import_screening(third, 60, 3)
+    user = make_member(other_organisation, Role.OPSTELLER).user
+    for screening in (theirs, also_theirs):
+        screening_set_pooling_consent(screening=screening, user=user, consent=True)
+    for chosen in ([theirs], [mine, theirs]):
+        with pytest.raises(ValidationError, match="minstens twee andere scholen"):
+            services.grouping_start(organisation=organisation, screenings=chosen, user=None)
+    assert GroupingRun.objects.count() == 0
+    run = run_now(organisation, [mine, theirs, also_theirs])
+    assert run.status == RunStatus.DONE
+
+
+def test_withdrawn_consent_or_deleted_screening_hides_the_groups(
+    organisation: Organisation, other_organisation: Organisation, opsteller: Membership
+) -> None:
+    third = Organisation.objects.create(name="SO De Brug", slug="so-de-brug")
+    swv = Organisation.objects.create(name="SWV", slug="swv", kind=OrganisationKind.SWV)
+    region = RegionFactory.create()
+    region.organisations.add(organisation, other_organisation, third, swv)
+    theirs = import_screening(other_organisation, 60, 2)
+    also_theirs = import_screening(third, 60, 3)
+    for screening in (theirs, also_theirs):
+        screening_set_pooling_consent(screening=screening, user=opsteller.user, consent=True)
+    run = run_now(swv, [theirs, also_theirs])
+    assert selectors.run_unavailable(run) is None
+    assert selectors.run_view(run) is not None
+    group = run.groups.first()
+    assert group is not None
+
+    screening_set_pooling_consent(screening=theirs, user=opsteller.user, consent=False)
+    assert "ingetrokken" in (selectors.run_unavailable(run) or "")
+    assert selectors.run_view(run) is None
+    with pytest.raises(ValidationError, match="ingetrokken"):
+        services.persona_from_group(group=group, user=opsteller.user)
+
+    screening_set_pooling_consent(screening=theirs, user=opsteller.user, consent=True)
+    screening_delete(screening=also_theirs)
+    run = GroupingRun.objects.get(pk=run.pk)
+    assert "verwijderd" in (selectors.run_unavailable(run) or "")
+    assert selectors.run_view(run) is None

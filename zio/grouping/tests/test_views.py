@@ -111,3 +111,18 @@ def test_progress_polling_refreshes_when_done(
     )
     assert response.status_code == 204
     assert response["HX-Refresh"] == "true"
+
+
+def test_a_run_whose_screening_was_deleted_says_why_instead_of_failing(
+    opsteller: Membership, client_for: Callable[..., Client]
+) -> None:
+    from zio.screening.services import screening_delete
+
+    first = import_screening(opsteller.organisation, seed=1)
+    run = run_now(opsteller.organisation, [first])
+    screening_delete(screening=first)
+    response = client_for(opsteller.user).get(reverse("grouping:run", args=[run.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Een screening van deze groepering is verwijderd" in page
+    assert "Maak hier een persona van" not in page

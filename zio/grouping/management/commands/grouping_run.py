@@ -43,10 +43,11 @@ class Command(BaseCommand):
                 user=None,
                 k=k,
                 seed=int(options["seed"]),
+                enqueue=False,
             )
         except ValidationError as exc:
             raise CommandError(exc.messages[0]) from None
-        # The command waits for the result, whatever the task backend does.
+        # The command runs the analysis itself and waits for the result.
         run = services.grouping_execute(run_id=run.pk)
         if run.status != RunStatus.DONE:
             raise CommandError(run.message or "Groeperen mislukt.", returncode=1)
