@@ -12,9 +12,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements/base.txt requirements/dev.txt
 
-# Debian packages: the browser for browser tests, Java for the HTML validator,
-# gettext for translations.
-DEBIAN_PACKAGES := chromium chromium-driver default-jre-headless gettext fonts-dejavu-core
+# Debian packages: the browser for browser tests, Java for the HTML validator, gettext for
+# translations, Pango for WeasyPrint's PDFs, poppler and LibreOffice to read exports back.
+DEBIAN_PACKAGES := chromium chromium-driver default-jre-headless gettext fonts-dejavu-core \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils \
+	libreoffice-writer-nogui libreoffice-calc-nogui
 
 # The Nu HTML Checker (W3C validator) for the HTML-validity checks in browser tests.
 VNU_VERSION := 26.9.27
@@ -56,8 +58,12 @@ system-deps:
 
 # --- run ------------------------------------------------------------------
 
+# What the app itself needs to run (Pango for WeasyPrint's PDFs), without the test tools.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
 .PHONY: run
 run: $(STAMP) .env
+	@scripts/install-debian-packages $(RUN_PACKAGES)
 	$(PY) manage.py migrate --no-input --verbosity 0
 	$(PY) manage.py seed_demo
 	@echo ""

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zio.costs",
     "zio.screening",
     "zio.grouping",
+    "zio.exports",
     "zio.demo",
 ]
 
@@ -173,6 +174,11 @@ GROUPING_K_MAX = env.int("GROUPING_K_MAX", default=10)
 GROUPING_N_INIT = env.int("GROUPING_N_INIT", default=5)
 GROUPING_BOOTSTRAP = env.int("GROUPING_BOOTSTRAP", default=10)
 
+# Exports (step 4): how long a made file is kept for download, and the largest persona file
+# (JSON exchange format) that may be imported.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+EXCHANGE_IMPORT_MAX_BYTES = env.int("EXCHANGE_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+
 # Background work (large screening imports): Django's tasks framework, kept in the database;
 # `manage.py db_worker` runs them (make run starts one).
 TASKS = {
@@ -268,6 +274,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Axes logs every log-in at INFO; failures and lock-outs come as WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Axes logs every log-in at INFO, WeasyPrint every page and fontTools every font subset;
+    # their warnings and errors still come through.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -4,6 +4,8 @@ The database still comes from DATABASE_URL, so the same suite runs on SQLite and
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("PUPIL_CODE_KEY", "test-only-pupil-code-key")
@@ -36,3 +38,6 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 GROUPING_K_MAX = 4
 GROUPING_N_INIT = 2
 GROUPING_BOOTSTRAP = 3
+# Uploads waiting for the worker and made export files go to a temporary folder, never into
+# the project.
+PRIVATE_UPLOAD_ROOT = Path(tempfile.mkdtemp(prefix="zio-test-private-"))

@@ -16,6 +16,9 @@ from django.urls import reverse
 
 from zio.accounts.tests.factories import UserFactory
 from zio.costs.models import CostLine, Scenario, Tariff
+from zio.exports import services as export_services
+from zio.exports.document import Audience
+from zio.exports.models import ExportJob
 from zio.grouping import services as grouping_services
 from zio.grouping.models import Group, GroupingRun
 from zio.organisations import services as org_services
@@ -125,6 +128,16 @@ def world(db: None) -> dict[str, object]:
     assert group_a is not None
     grouping_services.group_rename(group=group_a, title=MARKERS[10], user=beheerder_a.user)
 
+    # A file made by A (its content names A's persona) that only A may download.
+    export_a = export_services.export_start(
+        organisation=org_a,
+        user=beheerder_a.user,
+        format_key="json",
+        audience=Audience.INTERNAL,
+        persona_ids=[persona_a.pk],
+    )
+    assert export_a.status == "klaar"
+
     org_b = OrganisationFactory.create(name="Andere Organisatie B", kind=OrganisationKind.SCHOOL)
     beheerder_b = MembershipFactory.create(organisation=org_b, role=Role.BEHEERDER)
     PersonaFactory.create(organisation=org_b, name="Persona B")
@@ -152,6 +165,7 @@ def world(db: None) -> dict[str, object]:
             "run_id": run_a.pk,
             "group_id": group_a.pk,
             "import_id": screening_job_a.pk,
+            "job_id": export_a.pk,
             **GUESSED_SECRETS,
             **NOT_OBJECTS,
         },
@@ -200,6 +214,7 @@ def _snapshot_of_a(org_a: Organisation) -> tuple[object, ...]:
             )
         ),
         sorted(GroupingRun.objects.filter(organisation=org_a).values_list("pk", "status")),
+        sorted(ExportJob.objects.filter(organisation=org_a).values_list("pk", "status")),
         sorted(
             Group.objects.filter(run__organisation=org_a).values_list(
                 "pk", "title", "size", "set_aside", "merged_into"
@@ -232,6 +247,10 @@ def _post_data(org_a: Organisation) -> dict[str, object]:
         "note": "poging",
         "name": "Overgenomen",
         "language": "nl",
+        # Export A's persona's (B may not).
+        "personas": list(Persona.objects.filter(organisation=org_a).values_list("pk", flat=True)),
+        "format": "json",
+        "audience": "intern",
     }
 
 

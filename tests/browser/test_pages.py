@@ -117,7 +117,7 @@ def test_every_reachable_page_passes_for_this_role(
         "screening:overview",
         "grouping:overview",
         "personas:list",
-        "common:conversation",
+        "exports:overview",
         "organisations:overview",
         "organisations:members",
     ):

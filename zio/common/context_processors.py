@@ -3,15 +3,14 @@ from django.http import HttpRequest
 from .steps import STEPS
 
 # Which navigation item is "current" for each view.
-_STEP_BY_VIEW = {
-    "common:conversation": "gesprek",
-}
+_STEP_BY_VIEW: dict[str, str] = {}
 _STEP_BY_NAMESPACE = {
     "screening": "populatie",
     "grouping": "groeperen",
     "personas": "personas",
     "costs": "personas",
     "organisations": "organisatie",
+    "exports": "gesprek",
 }
 
 

@@ -42,15 +42,8 @@ STEPS = (
         4,
         "gesprek",
         _("Gesprek"),
-        "common:conversation",
-        _("Voer het goede gesprek met ouders, gemeente, jeugdhulp en samenwerkingsverband."),
-        coming=_(
-            "Hier neem je straks je persona's mee naar het gesprek: als waaier om te printen, als "
-            "PDF, Word of Excel, en in een doen-sessie met partners op een gedeeld canvas. Daarop "
-            "verzamel je actoren en factoren, kies je de drie belangrijkste van elk, zet je ze "
-            "uit op draagvlak en haalbaarheid, en spreek je vervolgstappen af die je daarna "
-            "bijhoudt."
-        ),
+        "exports:overview",
+        _("Neem je persona's mee naar het gesprek met ouders, gemeente, jeugdhulp en SWV."),
     ),
 )
 

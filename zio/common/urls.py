@@ -9,5 +9,4 @@ urlpatterns = [
     path("gezondheid/", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("start/", views.start, name="start"),
-    path("gesprek/", views.conversation, name="conversation"),
 ]

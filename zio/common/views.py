@@ -7,7 +7,7 @@ from zio.common.types import OrganisationRequest
 from zio.organisations.permissions import membership_required
 from zio.personas.selectors import personas_for_organisation
 
-from .steps import STEPS, STEPS_BY_KEY
+from .steps import STEPS
 
 
 @require_GET
@@ -38,16 +38,6 @@ def start(request: OrganisationRequest) -> HttpResponse:
         "common/start.html",
         {"steps": STEPS, "persona_count": personas.count(), "personas": personas[:3]},
     )
-
-
-def _coming_step(request: OrganisationRequest, key: str) -> HttpResponse:
-    return render(request, "common/coming.html", {"step": STEPS_BY_KEY[key]})
-
-
-@membership_required()
-@require_GET
-def conversation(request: OrganisationRequest) -> HttpResponse:
-    return _coming_step(request, "gesprek")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from zio.accounts.tests.factories import UserFactory
 from zio.organisations.models import Membership
+from zio.personas.tests.factories import PersonaFactory
 
 
 @pytest.mark.django_db
@@ -31,13 +32,15 @@ def test_start_shows_the_four_steps_and_the_organisation(
         assert title in content
 
 
-@pytest.mark.parametrize("name", ["common:conversation"])
-def test_steps_not_built_yet_say_what_will_come(
-    name: str, meelezer: Membership, client_for: Callable
+def test_step_four_offers_the_exports_and_says_the_canvas_is_coming(
+    meelezer: Membership, client_for: Callable
 ) -> None:
-    response = client_for(meelezer.user).get(reverse(name))
+    PersonaFactory.create(organisation=meelezer.organisation)
+    response = client_for(meelezer.user).get(reverse("exports:overview"))
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "Deze stap is in ontwikkeling" in response.content.decode()
+    assert "Waaier" in page
+    assert "doen-sessie" in page
 
 
 @pytest.mark.django_db
