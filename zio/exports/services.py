@@ -146,12 +146,18 @@ def _write_private(path: Path, content: bytes) -> None:
         file.write(content)
 
 
-def _forget_old_exports(organisation: Organisation) -> None:
-    """Export files hold persona's as they were: keep them only for a few days."""
-    cutoff = selectors.export_cutoff()
-    for job in ExportJob.objects.filter(organisation=organisation, created_at__lt=cutoff):
-        export_path(job).unlink(missing_ok=True)
+def exports_forget_expired(organisation: Organisation | None = None) -> int:
+    """Delete exports older than `EXPORT_KEEP_DAYS` (of one organisation, or of all) with their
+    files: they hold persona's as they were. Returns how many were deleted. Each file goes
+    with its record (see `handlers.py`)."""
+    expired = ExportJob.objects.filter(created_at__lt=selectors.export_cutoff())
+    if organisation is not None:
+        expired = expired.filter(organisation=organisation)
+    count = 0
+    for job in expired:
         job.delete()
+        count += 1
+    return count
 
 
 def export_start(
@@ -164,7 +170,7 @@ def export_start(
 ) -> ExportJob:
     """Record an export and make it: at once when it is small, else in the background."""
     export_format = FORMATS_BY_KEY[format_key]
-    _forget_old_exports(organisation)
+    exports_forget_expired(organisation)
     job = ExportJob.objects.create(
         organisation=organisation,
         format=format_key,

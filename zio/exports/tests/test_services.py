@@ -137,7 +137,7 @@ def test_skipped_personas_are_mentioned(organisation: Organisation, opsteller: M
 
 
 def test_old_exports_and_their_files_are_forgotten(
-    organisation: Organisation, opsteller: Membership
+    organisation: Organisation, opsteller: Membership, django_capture_on_commit_callbacks
 ) -> None:
     esra = filled_persona(organisation)
     old = services.export_start(
@@ -150,13 +150,14 @@ def test_old_exports_and_their_files_are_forgotten(
     ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
     path = services.export_path(old)
     assert path.exists()
-    services.export_start(
-        organisation=organisation,
-        user=opsteller.user,
-        format_key="blad",
-        audience=Audience.INTERNAL,
-        persona_ids=[esra.pk],
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.export_start(
+            organisation=organisation,
+            user=opsteller.user,
+            format_key="blad",
+            audience=Audience.INTERNAL,
+            persona_ids=[esra.pk],
+        )
     assert not ExportJob.objects.filter(pk=old.pk).exists()
     assert not path.exists()
 
@@ -186,3 +187,58 @@ def test_export_files_are_private_and_expire(
     assert list(selectors.recent_exports(organisation)) == []
     with pytest.raises(ExportJob.DoesNotExist):
         selectors.export_for_organisation(organisation, job.pk)
+
+
+def test_the_cleanup_command_deletes_expired_exports_of_every_organisation(
+    organisation: Organisation,
+    other_organisation: Organisation,
+    opsteller: Membership,
+    make_member,
+    django_capture_on_commit_callbacks,
+) -> None:
+    from django.core.management import call_command
+
+    jobs = []
+    for org, user in ((organisation, opsteller.user), (other_organisation, None)):
+        user = user or make_member(other_organisation).user
+        jobs.append(
+            services.export_start(
+                organisation=org,
+                user=user,
+                format_key="blad",
+                audience=Audience.INTERNAL,
+                persona_ids=[filled_persona(org).pk],
+            )
+        )
+    fresh = services.export_start(
+        organisation=organisation,
+        user=opsteller.user,
+        format_key="blad",
+        audience=Audience.INTERNAL,
+        persona_ids=[filled_persona(organisation).pk],
+    )
+    ExportJob.objects.filter(pk__in=[j.pk for j in jobs]).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("exports_cleanup", stdout=io.StringIO())
+    assert list(ExportJob.objects.all()) == [fresh]
+    assert not any(services.export_path(j).exists() for j in jobs)
+    assert services.export_path(fresh).exists()
+
+
+def test_deleting_an_organisation_deletes_its_export_files(
+    organisation: Organisation, opsteller: Membership, django_capture_on_commit_callbacks
+) -> None:
+    job = services.export_start(
+        organisation=organisation,
+        user=opsteller.user,
+        format_key="blad",
+        audience=Audience.INTERNAL,
+        persona_ids=[filled_persona(organisation).pk],
+    )
+    path = services.export_path(job)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.delete()
+    assert not path.exists()
