@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zio.screening",
     "zio.grouping",
     "zio.exports",
+    "zio.workshops",
     "zio.demo",
 ]
 
