@@ -39,6 +39,9 @@ from zio.personas.tests.factories import PersonaFactory, PersonaItemFactory
 from zio.screening import services as screening_services
 from zio.screening.models import Screening
 from zio.screening.tests.helpers import population_csv
+from zio.workshops import services as workshop_services
+from zio.workshops.constants import Round, Starter
+from zio.workshops.models import Action
 
 from .urlwalk import Route, all_routes, is_admin, unnamed_routes
 
@@ -138,6 +141,21 @@ def world(db: None) -> dict[str, object]:
     )
     assert export_a.status == "klaar"
 
+    # A doen-sessie of A with a next step (and so an action) that names A's persona.
+    workshop_a = workshop_services.workshop_create(
+        organisation=org_a, user=beheerder_a.user, title=MARKERS[0]
+    )
+    table_a = workshop_a.tables.get()
+    workshop_services.round_start(table=table_a, user=beheerder_a.user, round=Round.NEXT_STEPS)
+    step_a = workshop_services.next_step_add(
+        table=table_a,
+        participant=workshop_a.participants.get(),
+        starter=Starter.SUPPORT,
+        who=MARKERS[1],
+        what=MARKERS[2],
+        when="morgen",
+    )
+
     org_b = OrganisationFactory.create(name="Andere Organisatie B", kind=OrganisationKind.SCHOOL)
     beheerder_b = MembershipFactory.create(organisation=org_b, role=Role.BEHEERDER)
     PersonaFactory.create(organisation=org_b, name="Persona B")
@@ -166,6 +184,7 @@ def world(db: None) -> dict[str, object]:
             "group_id": group_a.pk,
             "import_id": screening_job_a.pk,
             "job_id": export_a.pk,
+            "action_id": step_a.action.pk,
             **GUESSED_SECRETS,
             **NOT_OBJECTS,
         },
@@ -215,6 +234,11 @@ def _snapshot_of_a(org_a: Organisation) -> tuple[object, ...]:
         ),
         sorted(GroupingRun.objects.filter(organisation=org_a).values_list("pk", "status")),
         sorted(ExportJob.objects.filter(organisation=org_a).values_list("pk", "status")),
+        sorted(
+            Action.objects.filter(organisation=org_a).values_list(
+                "pk", "status", "owner", "due_date"
+            )
+        ),
         sorted(
             Group.objects.filter(run__organisation=org_a).values_list(
                 "pk", "title", "size", "set_aside", "merged_into"

@@ -118,6 +118,7 @@ def test_every_reachable_page_passes_for_this_role(
         "grouping:overview",
         "personas:list",
         "exports:overview",
+        "workshops:actions",
         "organisations:overview",
         "organisations:members",
     ):

@@ -11,6 +11,7 @@ _STEP_BY_NAMESPACE = {
     "costs": "personas",
     "organisations": "organisatie",
     "exports": "gesprek",
+    "workshops": "gesprek",
 }
 
 

@@ -247,3 +247,37 @@ PERSONA_COSTS: dict[str, list[dict[str, Any]]] = {
         },
     ],
 }
+
+
+# A doen-sessie of SBO De Regenboog whose next steps are on the action list: one overdue.
+WORKSHOP_LEADER = "schoolleider@regenboog.example"
+WORKSHOP_TITLE = "Doen-sessie Zorg in Onderwijstijd Rijnvliet"
+# Per next step: its 5W+H, days from today until it is due, and its status.
+WORKSHOP_STEPS: list[tuple[dict[str, str], int, str]] = [
+    (
+        {
+            "starter": "haalbaarheid",
+            "who": "Intern begeleider en procesregisseur",
+            "what": "de kosten van Noor per betaler voorleggen aan de gemeente",
+            "where": "Overleg onderwijs en jeugd, gemeente Rijnvliet",
+            "when": "Vorige maand",
+            "why": "De gemeente betaalt nu losse jeugdhulp die op school goedkoper kan",
+            "how": "Met de waaier en het Excel-overzicht per betaler",
+        },
+        -10,
+        "bezig",
+    ),
+    (
+        {
+            "starter": "draagvlak",
+            "who": "Schoolleider",
+            "what": "ouders van de groep van Noor uitnodigen voor een gesprek",
+            "where": "SBO De Regenboog",
+            "when": "Binnen zes weken",
+            "why": "Ouders willen minder vaak gebeld worden om hun kind op te halen",
+            "how": "Met de waaier voor ouders",
+        },
+        42,
+        "open",
+    ),
+]

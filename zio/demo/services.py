@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from zio.accounts.models import User
 from zio.accounts.services import user_create
@@ -23,6 +25,9 @@ from zio.personas.services import persona_create
 from zio.screening.forms import current_school_year
 from zio.screening.models import ImportStatus, ScreeningImport
 from zio.screening.services import screening_import_run, screening_spec
+from zio.workshops import services as workshop_services
+from zio.workshops.constants import ActionStatus, Round, Starter
+from zio.workshops.models import Workshop
 
 from . import content
 from .screening import demo_screening_csv
@@ -69,6 +74,7 @@ def demo_seed(*, password: str = content.DEMO_PASSWORD) -> SeedReport:
             report.note(f"{added} indicatieve tarieven voor {region.name}")
 
         _seed_persona(organisations, region, report)
+        _seed_workshop(organisations["sbo"], report)
     for key, pupils, ages, seed in (("sbo", 150, (6, 12), 1), ("vso", 120, (12, 18), 2)):
         _seed_screening(organisations[key], pupils=pupils, ages=ages, seed=seed, report=report)
     return report
@@ -134,3 +140,35 @@ def _seed_costs(persona: Persona, region: Region) -> None:
                 weeks=Decimal(line["weeks"]) if "weeks" in line else None,
                 pupils=line.get("pupils"),
             )
+
+
+def _seed_workshop(organisation: Organisation, report: SeedReport) -> None:
+    """A doen-sessie of the school with two next steps on its action list (one overdue)."""
+    if Workshop.objects.filter(organisation=organisation).exists():
+        return
+    leader = User.objects.get(email__iexact=content.WORKSHOP_LEADER)
+    workshop = workshop_services.workshop_create(
+        organisation=organisation,
+        user=leader,
+        title=content.WORKSHOP_TITLE,
+        personas=list(Persona.objects.filter(organisation=organisation)),
+    )
+    table = workshop.tables.get()
+    me = workshop.participants.get(user=leader)
+    workshop_services.round_start(table=table, user=leader, round=Round.NEXT_STEPS)
+    today = timezone.localdate()
+    for step, days, status in content.WORKSHOP_STEPS:
+        created = workshop_services.next_step_add(
+            table=table,
+            participant=me,
+            starter=Starter(step["starter"]),
+            who=step["who"],
+            what=step["what"],
+            where=step["where"],
+            when=step["when"],
+            why=step["why"],
+            how=step["how"],
+            due_date=today + timedelta(days=days),
+        )
+        workshop_services.action_update(action=created.action, status=ActionStatus(status))
+    report.note(f"doen-sessie {workshop.title} met {len(content.WORKSHOP_STEPS)} acties")

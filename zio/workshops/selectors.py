@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from zio.organisations.models import Organisation
 
@@ -59,6 +59,13 @@ def top_notes(table: WorkshopTable, kind: NoteKind) -> TopProposal:
 
 
 def actions_for_organisation(organisation: Organisation) -> QuerySet[Action]:
-    return Action.objects.filter(organisation=organisation).select_related(
-        "next_step__table__workshop"
+    return (
+        Action.objects.filter(organisation=organisation)
+        .select_related("next_step__table__workshop")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
+
+
+def action_for_organisation(organisation: Organisation, action_id: int) -> Action:
+    """Raises Action.DoesNotExist for another organisation's action."""
+    return Action.objects.get(organisation=organisation, pk=action_id)

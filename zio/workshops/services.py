@@ -353,15 +353,16 @@ def next_step_add(
 def action_update(
     *,
     action: Action,
-    status: ActionStatus | None = None,
+    status: ActionStatus | str | None = None,
     owner: str | None = None,
     due_date: date | None = None,
+    clear_due_date: bool = False,
 ) -> Action:
     if status is not None:
         action.status = ActionStatus(status)
     if owner is not None:
         action.owner = owner.strip() or action.owner
-    if due_date is not None:
+    if due_date is not None or clear_due_date:
         action.due_date = due_date
     action.full_clean()
     action.save()
