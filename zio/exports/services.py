@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
 import unicodedata
 import zipfile
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zio.accounts.models import User
+from zio.common.files import write_private
 from zio.organisations.models import Organisation
 from zio.personas.models import Persona
 
@@ -138,14 +138,6 @@ def export_content(job: ExportJob) -> bytes:
     return export_path(job).read_bytes()
 
 
-def _write_private(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # Readable by this process only, from the first byte on: the file holds persona's.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(content)
-
-
 def exports_forget_expired(organisation: Organisation | None = None) -> int:
     """Delete exports older than `EXPORT_KEEP_DAYS` (of one organisation, or of all) with their
     files: they hold persona's as they were. Returns how many were deleted. Each file goes
@@ -214,7 +206,7 @@ def export_execute(*, job_id: str) -> None:
             personas=personas,
             on_progress=lambda done, stage: _update(job, done=done, stage=stage),
         )
-        _write_private(export_path(job), result.content)
+        write_private(export_path(job), result.content)
         notes = list(result.notes)
         skipped = len(job.persona_ids) - len(personas)
         if skipped:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import re
 from dataclasses import asdict
 from pathlib import Path
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zio.common.files import write_private
 from zio.organisations.constants import SchoolType
 from zio.organisations.models import Organisation
 from zio.personas.models import Signal
@@ -112,12 +112,7 @@ def screening_import_start(
     if len(data) <= settings.SCREENING_INLINE_MAX_BYTES:
         screening_import_run(import_id=str(job.pk), data=data)
     else:
-        path = _private_path(job)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Readable by this process only, from the first byte on.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
+        write_private(_private_path(job), data, exclusive=True)
         run_screening_import.enqueue(str(job.pk))
     job.refresh_from_db()
     return job
