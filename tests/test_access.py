@@ -41,7 +41,14 @@ from zio.screening.models import Screening
 from zio.screening.tests.helpers import population_csv
 from zio.workshops import services as workshop_services
 from zio.workshops.constants import Round, Starter
-from zio.workshops.models import Action
+from zio.workshops.models import (
+    Action,
+    Note,
+    Participant,
+    Reaction,
+    Workshop,
+    WorkshopTable,
+)
 
 from .urlwalk import Route, all_routes, is_admin, unnamed_routes
 
@@ -69,6 +76,7 @@ PUBLIC_ROUTES = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "organisations:invitation_accept",  # the secret token in the link is the credential
+    "workshops:join",  # the session's code is the credential, typed into the form
     "admin:login",
     "admin:logout",
 }
@@ -76,7 +84,7 @@ PUBLIC_ROUTES = {
 # The invitation token and password-reset token are secrets: a sample stands for a guess.
 GUESSED_SECRETS = {"token": "geraden-token", "uidb64": "MQ"}
 # Arguments that choose a form of a page, not an object of organisation A.
-NOT_OBJECTS = {"file_format": "xlsx"}
+NOT_OBJECTS = {"file_format": "xlsx", "action": "post-it"}
 
 ROUTES = all_routes()
 
@@ -185,6 +193,9 @@ def world(db: None) -> dict[str, object]:
             "import_id": screening_job_a.pk,
             "job_id": export_a.pk,
             "action_id": step_a.action.pk,
+            "workshop_id": workshop_a.pk,
+            "table_id": table_a.pk,
+            "step_id": step_a.pk,
             **GUESSED_SECRETS,
             **NOT_OBJECTS,
         },
@@ -240,6 +251,23 @@ def _snapshot_of_a(org_a: Organisation) -> tuple[object, ...]:
             )
         ),
         sorted(
+            WorkshopTable.objects.filter(workshop__organisation=org_a).values_list(
+                "pk", "name", "facilitator_id", "round", "round_started_at"
+            )
+        ),
+        sorted(Workshop.objects.filter(organisation=org_a).values_list("pk", "expires_at")),
+        sorted(
+            Participant.objects.filter(workshop__organisation=org_a).values_list(
+                "pk", "display_name", "table_id"
+            )
+        ),
+        sorted(Note.objects.filter(table__workshop__organisation=org_a).values_list("pk", "text")),
+        sorted(
+            Reaction.objects.filter(next_step__table__workshop__organisation=org_a).values_list(
+                "pk", "text"
+            )
+        ),
+        sorted(
             Group.objects.filter(run__organisation=org_a).values_list(
                 "pk", "title", "size", "set_aside", "merged_into"
             )
@@ -275,6 +303,16 @@ def _post_data(org_a: Organisation) -> dict[str, object]:
         "personas": list(Persona.objects.filter(organisation=org_a).values_list("pk", flat=True)),
         "format": "json",
         "audience": "intern",
+        # Canvas forms of A's doen-sessie: sit at its table, add a post-it, start a round,
+        # react to its next step, rename its table; and a guessed join code.
+        "table": list(
+            WorkshopTable.objects.filter(workshop__organisation=org_a).values_list("pk", flat=True)
+        ),
+        "postit-kind": "actor",
+        "postit-text": "Indringer",
+        "ronde-round": "kiezen",
+        "code": "AAAA2222",
+        "display_name": "Indringer",
     }
 
 
@@ -318,3 +356,37 @@ def test_user_of_another_organisation_gets_no_data(
         if is_admin(route) and route.name not in PUBLIC_ROUTES:
             assert _is_login_redirect(response), f"non-staff user reached {url}"
     assert _snapshot_of_a(org_a) == before, f"B's requests to {route} changed A's data"
+
+
+@pytest.fixture
+def guest_of_another_session(world: dict) -> Client:
+    """A guest (no account) with a code of a second session of organisation A: the code must
+    open that session only, never the first one (the samples) nor anything else of A."""
+    org_a = world["org_a"]
+    leader = Membership.objects.filter(organisation=org_a, role=Role.BEHEERDER).get().user
+    second = workshop_services.workshop_create(organisation=org_a, user=leader, title="Tweede")
+    client = Client()
+    response = client.post(
+        reverse("workshops:join"), {"code": second.join_code, "display_name": "Gast"}
+    )
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200  # the guest's own canvas
+    return client
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_a_guest_code_opens_one_session_and_nothing_else(
+    route: Route, world: dict, guest_of_another_session: Client
+) -> None:
+    org_a = world["org_a"]
+    url = _url(route, world["samples"])
+    before = _snapshot_of_a(org_a)
+    for method in ("get", "post"):
+        data = _post_data(org_a) if method == "post" else None
+        response = getattr(guest_of_another_session, method)(url, data)
+        _assert_no_marker(response, route, "a guest of another session")
+        if route.name not in PUBLIC_ROUTES and route.name not in {"common:home", "set_language"}:
+            assert _is_login_redirect(response) or response.status_code in {403, 404, 405}, (
+                f"a guest's {method.upper()} {url} gave {response.status_code}"
+            )
+    assert _snapshot_of_a(org_a) == before, f"a guest's requests to {route} changed A's data"

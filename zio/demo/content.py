@@ -281,3 +281,37 @@ WORKSHOP_STEPS: list[tuple[dict[str, str], int, str]] = [
         "open",
     ),
 ]
+
+# What the demo table said in the other rounds of that session.
+WORKSHOP_INTRODUCTION = {
+    "who": "Schoolleider van SBO De Regenboog",
+    "where_from": "Rijnvliet",
+    "why_here": "Ik wil dat jeugdhulp op school komt in plaats van onder schooltijd ernaast",
+    "question": "Hoe betalen school en gemeente samen voor zorg in onderwijstijd?",
+}
+# Post-its: (kind, text, detail). The first three of each kind became the top 3.
+WORKSHOP_NOTES: list[tuple[str, str, str]] = [
+    ("actor", "Gemeente Rijnvliet", "Betaalt de jeugdhulp"),
+    ("actor", "Ouders", ""),
+    ("actor", "Jeugdhulpaanbieder De Brug", "Levert de ambulante begeleiding"),
+    ("actor", "Leerplichtambtenaar", ""),
+    ("factor", "Financiering uit één pot", "Nu betalen school en gemeente los"),
+    ("factor", "Een vaste plek in school", ""),
+    ("factor", "Tijd van de intern begeleider", ""),
+    ("factor", "Vervoer", ""),
+]
+# Where the top 3 ended up: (draagvlak, haalbaarheid) per chosen post-it, actors then factors.
+WORKSHOP_PLACES: list[tuple[int, int]] = [
+    (80, 40),
+    (70, 75),
+    (55, 60),
+    (45, 25),
+    (85, 80),
+    (60, 50),
+]
+WORKSHOP_CLOSING = {
+    "my_next_step": "De wethouder uitnodigen op school",
+    "follow_up_question": "Welke andere scholen in de regio willen meedoen?",
+    "who_needed": "De procesregisseur",
+    "apply_tomorrow": "De waaier gebruiken in het ouderoverleg",
+}

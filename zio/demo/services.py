@@ -26,7 +26,7 @@ from zio.screening.forms import current_school_year
 from zio.screening.models import ImportStatus, ScreeningImport
 from zio.screening.services import screening_import_run, screening_spec
 from zio.workshops import services as workshop_services
-from zio.workshops.constants import ActionStatus, Round, Starter
+from zio.workshops.constants import ActionStatus, NoteKind, Round, Starter
 from zio.workshops.models import Workshop
 
 from . import content
@@ -143,7 +143,8 @@ def _seed_costs(persona: Persona, region: Region) -> None:
 
 
 def _seed_workshop(organisation: Organisation, report: SeedReport) -> None:
-    """A doen-sessie of the school with two next steps on its action list (one overdue)."""
+    """A doen-sessie of the school held up to the closing round: an introduction, post-its,
+    votes, the top 3's on the plane, and two next steps on the action list (one overdue)."""
     if Workshop.objects.filter(organisation=organisation).exists():
         return
     leader = User.objects.get(email__iexact=content.WORKSHOP_LEADER)
@@ -152,9 +153,32 @@ def _seed_workshop(organisation: Organisation, report: SeedReport) -> None:
         user=leader,
         title=content.WORKSHOP_TITLE,
         personas=list(Persona.objects.filter(organisation=organisation)),
+        # The demo session stays open for guests, so that joining with its code can be tried.
+        expires_at=timezone.now() + timedelta(days=365),
     )
     table = workshop.tables.get()
     me = workshop.participants.get(user=leader)
+    workshop_services.introduction_save(participant=me, **content.WORKSHOP_INTRODUCTION)
+    workshop_services.round_start(table=table, user=leader, round=Round.ACTORS_FACTORS)
+    notes = [
+        workshop_services.note_add(
+            table=table, participant=me, kind=NoteKind(kind), text=text, detail=detail
+        )
+        for kind, text, detail in content.WORKSHOP_NOTES
+    ]
+    workshop_services.round_start(table=table, user=leader, round=Round.CHOOSE)
+    places = iter(content.WORKSHOP_PLACES)
+    for kind in NoteKind:
+        top = [n for n in notes if n.kind == kind][:3]
+        for note in top:
+            workshop_services.vote_cast(participant=me, note=note)
+        for choice in workshop_services.choices_set(
+            table=table, user=leader, kind=kind, note_ids=[n.pk for n in top]
+        ):
+            support, feasibility = next(places)
+            workshop_services.choice_place(
+                choice=choice, participant=me, support=support, feasibility=feasibility
+            )
     workshop_services.round_start(table=table, user=leader, round=Round.NEXT_STEPS)
     today = timezone.localdate()
     for step, days, status in content.WORKSHOP_STEPS:
@@ -171,4 +195,6 @@ def _seed_workshop(organisation: Organisation, report: SeedReport) -> None:
             due_date=today + timedelta(days=days),
         )
         workshop_services.action_update(action=created.action, status=ActionStatus(status))
+    workshop_services.round_start(table=table, user=leader, round=Round.CLOSING)
+    workshop_services.closing_answer_save(participant=me, **content.WORKSHOP_CLOSING)
     report.note(f"doen-sessie {workshop.title} met {len(content.WORKSHOP_STEPS)} acties")

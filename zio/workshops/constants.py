@@ -51,3 +51,6 @@ class ActionStatus(models.TextChoices):
 
 VOTES_PER_KIND = 3  # dot-voting: votes per participant for actors, and again for factors
 TOP = 3  # the top 3 actors and the top 3 factors
+MAX_TABLES = 12  # tables per workshop
+MAX_CODE_DAYS = 60  # how long a guest code may stay valid
+POLL_SECONDS = 1  # how often a canvas asks for news (post-its must show within 2 seconds)

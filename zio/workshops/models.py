@@ -305,3 +305,27 @@ class ClosingAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.my_next_step
+
+
+class Reaction(models.Model):
+    """A reaction in the plenary round ("Delen van uitkomsten") to a table's next step."""
+
+    next_step = models.ForeignKey(
+        NextStep,
+        on_delete=models.CASCADE,
+        related_name="reactions",
+        verbose_name=_("vervolgstap"),
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.CharField(_("reactie"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reactie")
+        verbose_name_plural = _("reacties")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -42,6 +42,7 @@ from .models import (
     NextStep,
     Note,
     Participant,
+    Reaction,
     Vote,
     Workshop,
     WorkshopTable,
@@ -63,6 +64,10 @@ PLACE_RANGE = gettext_lazy("Kies voor draagvlak en haalbaarheid een waarde van 0
 NAME_NEEDED = gettext_lazy("Vul je naam in.")
 STEP_FIELDS = gettext_lazy("Vul in elk geval wie, wat en wanneer in.")
 PERSONA_ELSEWHERE = gettext_lazy("Kies persona's van je eigen organisatie.")
+FACILITATOR_NOT_PARTICIPANT = gettext_lazy(
+    "Kies als gespreksleider iemand met een account die al aan deze doen-sessie meedoet."
+)
+EMPTY_REACTION = gettext_lazy("Schrijf een reactie.")
 
 # Codes without letters that look alike (0/O, 1/I/L), easy to read aloud to a table.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -139,16 +144,22 @@ def participant_join_as_member(
     return participant
 
 
-def participant_join_as_guest(
-    *, code: str, display_name: str, organisation_name: str = ""
-) -> tuple[Participant, str]:
-    """A guest joins the workshop with this code. Returns the participant and the token to
-    keep in the guest's browser session (only its hash is stored)."""
+def workshop_for_code(code: str) -> Workshop:
+    """The workshop this code opens; ValidationError when the code is unknown or expired."""
     workshop = Workshop.objects.filter(join_code=normalise_code(code)).first()
     if workshop is None:
         raise ValidationError(CODE_UNKNOWN)
     if workshop.is_expired:
         raise ValidationError(CODE_EXPIRED)
+    return workshop
+
+
+def participant_join_as_guest(
+    *, code: str, display_name: str, organisation_name: str = ""
+) -> tuple[Participant, str]:
+    """A guest joins the workshop with this code. Returns the participant and the token to
+    keep in the guest's browser session (only its hash is stored)."""
+    workshop = workshop_for_code(code)
     if not display_name.strip():
         raise ValidationError(NAME_NEEDED)
     token = secrets.token_urlsafe(32)
@@ -160,6 +171,14 @@ def participant_join_as_guest(
         token_hash=_hash(token),
     )
     return participant, token
+
+
+def workshop_extend(*, workshop: Workshop, days: int = 1) -> Workshop:
+    """Keep the code (and the guests' access) valid for `days` more days from now or from the
+    current end, whichever is later."""
+    workshop.expires_at = max(workshop.expires_at, timezone.now()) + timedelta(days=days)
+    workshop.save(update_fields=["expires_at"])
+    return workshop
 
 
 def guest_for_token(token: str) -> Participant | None:
@@ -174,6 +193,21 @@ def guest_for_token(token: str) -> Participant | None:
     if participant is None or participant.workshop.is_expired:
         return None
     return participant
+
+
+def table_update(*, table: WorkshopTable, name: str, facilitator: User | None) -> WorkshopTable:
+    """The organiser renames a table or gives it another gespreksleider: a participant of the
+    workshop with an account (round and timer are the gespreksleider's, so they need a login)."""
+    if (
+        facilitator is not None
+        and not table.workshop.participants.filter(user=facilitator).exists()
+    ):
+        raise ValidationError(FACILITATOR_NOT_PARTICIPANT)
+    table.name = name.strip() or table.name
+    table.facilitator = facilitator
+    table.full_clean()
+    table.save(update_fields=["name", "facilitator"])
+    return table
 
 
 def participant_move(*, participant: Participant, table: WorkshopTable) -> Participant:
@@ -407,3 +441,15 @@ def closing_answer_save(
     answer.full_clean()
     answer.save()
     return answer
+
+
+def reaction_add(*, participant: Participant, next_step: NextStep, text: str) -> Reaction:
+    """A reaction in the plenary round to any table's next step of the same workshop."""
+    if next_step.table.workshop_id != participant.workshop_id:
+        raise ValidationError(NOT_AT_TABLE)
+    if not text.strip():
+        raise ValidationError(EMPTY_REACTION)
+    reaction = Reaction(next_step=next_step, participant=participant, text=text.strip())
+    reaction.full_clean()
+    reaction.save()
+    return reaction
