@@ -68,6 +68,9 @@ class WorkshopTable(models.Model):
     round = models.CharField(_("ronde"), max_length=20, choices=Round, default=Round.OPENING)
     round_started_at = models.DateTimeField(_("ronde gestart op"), null=True, blank=True)
     round_minutes = models.PositiveSmallIntegerField(_("minuten voor de ronde"), default=0)
+    # Raised by every write that changes what the canvas shows, so that a poll can answer
+    # "nothing new" from this one number, without drawing the board.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("tafel")

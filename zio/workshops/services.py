@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -72,6 +73,13 @@ EMPTY_REACTION = gettext_lazy("Schrijf een reactie.")
 # Codes without letters that look alike (0/O, 1/I/L), easy to read aloud to a table.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+
+
+def _touch(*table_ids: int | None) -> None:
+    """Tell polling canvases of these tables that something changed."""
+    ids = [i for i in table_ids if i is not None]
+    if ids:
+        WorkshopTable.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
 
 
 def _new_code() -> str:
@@ -132,7 +140,7 @@ def participant_join_as_member(
     *, workshop: Workshop, user: User, organisation: Organisation | None = None
 ) -> Participant:
     """A logged-in user joins (once; joining again returns the same participant)."""
-    participant, _created = Participant.objects.get_or_create(
+    participant, created = Participant.objects.get_or_create(
         workshop=workshop,
         user=user,
         defaults={
@@ -141,6 +149,8 @@ def participant_join_as_member(
             "table": workshop.tables.first(),
         },
     )
+    if created:
+        _touch(participant.table_id)
     return participant
 
 
@@ -170,6 +180,7 @@ def participant_join_as_guest(
         organisation_name=organisation_name.strip()[:100],
         token_hash=_hash(token),
     )
+    _touch(participant.table_id)
     return participant, token
 
 
@@ -207,14 +218,17 @@ def table_update(*, table: WorkshopTable, name: str, facilitator: User | None) -
     table.facilitator = facilitator
     table.full_clean()
     table.save(update_fields=["name", "facilitator"])
+    _touch(table.pk)
     return table
 
 
 def participant_move(*, participant: Participant, table: WorkshopTable) -> Participant:
     if table.workshop_id != participant.workshop_id:
         raise ValidationError(NOT_AT_TABLE)
+    before = participant.table_id
     participant.table = table
     participant.save(update_fields=["table"])
+    _touch(before, table.pk)
     return participant
 
 
@@ -235,6 +249,7 @@ def round_start(
     table.round_started_at = timezone.now()
     table.round_minutes = ROUND_MINUTES[round] if minutes is None else max(0, min(minutes, 120))
     table.save(update_fields=["round", "round_started_at", "round_minutes"])
+    _touch(table.pk)
     return table
 
 
@@ -267,6 +282,7 @@ def note_add(
     )
     note.full_clean()
     note.save()
+    _touch(table.pk)
     return note
 
 
@@ -290,14 +306,17 @@ def vote_cast(*, participant: Participant, note: Note) -> Vote:
             raise ValidationError(NO_VOTES_LEFT % {"n": VOTES_PER_KIND})
         try:
             with transaction.atomic():
-                return Vote.objects.create(participant=participant, note=note)
+                vote = Vote.objects.create(participant=participant, note=note)
         except IntegrityError:
             raise ValidationError(ALREADY_VOTED) from None
+        _touch(note.table_id)
+        return vote
 
 
 def vote_withdraw(*, participant: Participant, note: Note) -> None:
     _check_round(note.table, Round.CHOOSE)
     Vote.objects.filter(participant=participant, note=note).delete()
+    _touch(note.table_id)
 
 
 def choices_set(
@@ -324,6 +343,7 @@ def choices_set(
             choice.rank = rank
             choice.save()
             chosen.append(choice)
+        _touch(table.pk)
     return chosen
 
 
@@ -336,6 +356,7 @@ def choice_place(
         raise ValidationError(PLACE_RANGE)
     choice.support, choice.feasibility = support, feasibility
     choice.save(update_fields=["support", "feasibility"])
+    _touch(choice.table_id)
     return choice
 
 
@@ -381,6 +402,7 @@ def next_step_add(
             owner=step.who,
             due_date=due_date,
         )
+        _touch(table.pk)
     return step
 
 
@@ -416,6 +438,7 @@ def introduction_save(
     intro.why_here, intro.question = why_here.strip(), question.strip()
     intro.full_clean()
     intro.save()
+    _touch(participant.table_id)
     return intro
 
 
@@ -440,6 +463,7 @@ def closing_answer_save(
     answer.apply_tomorrow = apply_tomorrow.strip()
     answer.full_clean()
     answer.save()
+    _touch(participant.table_id)
     return answer
 
 
@@ -452,4 +476,5 @@ def reaction_add(*, participant: Participant, next_step: NextStep, text: str) ->
     reaction = Reaction(next_step=next_step, participant=participant, text=text.strip())
     reaction.full_clean()
     reaction.save()
+    _touch(next_step.table_id)
     return reaction

@@ -15,7 +15,7 @@ from zio.organisations.constants import Role
 from zio.organisations.models import Membership, Organisation
 from zio.workshops import services
 from zio.workshops.access import SESSION_KEY
-from zio.workshops.constants import NoteKind, Round
+from zio.workshops.constants import NoteKind, Round, Starter
 from zio.workshops.models import Action, Choice, Note, Participant, Vote, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -366,3 +366,57 @@ def test_the_organiser_sets_a_facilitator_from_the_participants(
     meelezer = client_for(colleague.user)
     assert meelezer.post(url, {f"tafel-{second.pk}-name": "X"}).status_code == 403
     assert meelezer.post(reverse("workshops:code", args=[workshop.pk])).status_code == 403
+
+
+def test_every_write_that_the_board_shows_raises_the_tables_revision(
+    opsteller: Membership,
+) -> None:
+    """Polls answer "nothing new" from the revision alone, so a write that forgot to raise it
+    would leave every other canvas stale."""
+    workshop = _workshop(opsteller, tables=2)
+    table, other = workshop.tables.order_by("position")
+    leader = workshop.participants.get()
+    seen = [table.revision]
+
+    def raised() -> bool:
+        table.refresh_from_db()
+        seen.append(table.revision)
+        return seen[-1] > seen[-2]
+
+    guest, _token = services.participant_join_as_guest(code=workshop.join_code, display_name="G")
+    assert raised()
+    services.introduction_save(participant=guest, who="G", where_from="Gemeente")
+    assert raised()
+    services.round_start(table=table, user=opsteller.user, round=Round.ACTORS_FACTORS)
+    assert raised()
+    notes = [
+        services.note_add(table=table, participant=guest, kind=kind, text=f"{kind} {n}")
+        for kind in NoteKind
+        for n in range(3)
+    ]
+    assert raised()
+    services.round_start(table=table, user=opsteller.user, round=Round.CHOOSE)
+    services.vote_cast(participant=guest, note=notes[0])
+    assert raised()
+    services.vote_withdraw(participant=guest, note=notes[0])
+    assert raised()
+    chosen = services.choices_set(
+        table=table, user=opsteller.user, kind=NoteKind.ACTOR, note_ids=[n.pk for n in notes[:3]]
+    )
+    assert raised()
+    services.choice_place(choice=chosen[0], participant=guest, support=10, feasibility=90)
+    assert raised()
+    services.round_start(table=table, user=opsteller.user, round=Round.NEXT_STEPS)
+    step = services.next_step_add(
+        table=table, participant=guest, starter=Starter.SUPPORT, who="W", what="W", when="W"
+    )
+    assert raised()
+    services.reaction_add(participant=leader, next_step=step, text="Goed")
+    assert raised()
+    services.round_start(table=table, user=opsteller.user, round=Round.CLOSING)
+    services.closing_answer_save(participant=guest, my_next_step="Bellen")
+    assert raised()
+    services.table_update(table=table, name="Tafel Oost", facilitator=opsteller.user)
+    assert raised()
+    services.participant_move(participant=guest, table=other)
+    assert raised()
