@@ -7,6 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
+# The suite tests the production behaviour (security headers among it), also on a machine
+# where `make run` wrote DEBUG=1 into the local .env.
+os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("PUPIL_CODE_KEY", "test-only-pupil-code-key")
 

@@ -192,6 +192,14 @@ def workshop_extend(*, workshop: Workshop, days: int = 1) -> Workshop:
     return workshop
 
 
+def workshop_delete(*, workshop: Workshop) -> None:
+    """Delete a workshop with its canvas, participants and answers. The actions that came
+    from its next steps stay on the action list: they are the follow-up, not the session."""
+    with transaction.atomic():
+        Action.objects.filter(next_step__table__workshop=workshop).update(next_step=None)
+        workshop.delete()
+
+
 def guest_for_token(token: str) -> Participant | None:
     """The guest this token belongs to, while the workshop's code is valid; else None."""
     if not token:

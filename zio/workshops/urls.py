@@ -14,6 +14,11 @@ urlpatterns = [
     path("gesprek/sessies/<int:workshop_id>/", views.workshop_detail, name="detail"),
     path("gesprek/sessies/<int:workshop_id>/code/", views.workshop_code, name="code"),
     path(
+        "gesprek/sessies/<int:workshop_id>/verwijderen/",
+        views.workshop_delete,
+        name="delete",
+    ),
+    path(
         "gesprek/sessies/<int:workshop_id>/tafels/<int:table_id>/instellen/",
         views.table_settings,
         name="table_settings",

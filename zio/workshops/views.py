@@ -294,6 +294,27 @@ def workshop_code(request: HtmxHttpRequest, access: WorkshopAccess) -> HttpRespo
 
 
 @workshop_view
+@require_http_methods(["GET", "POST"])
+def workshop_delete(request: HtmxHttpRequest, access: WorkshopAccess) -> HttpResponse:
+    if not access.is_member:
+        raise Http404
+    _require_organiser(access)
+    workshop = access.workshop
+    if request.method == "POST":
+        services.workshop_delete(workshop=workshop)
+        messages.success(request, _("%(title)s is verwijderd.") % {"title": workshop.title})
+        return redirect("workshops:list")
+    return render(
+        request,
+        "workshops/workshop_delete.html",
+        {
+            "workshop": workshop,
+            "action_count": Action.objects.filter(next_step__table__workshop=workshop).count(),
+        },
+    )
+
+
+@workshop_view
 @require_POST
 def table_settings(request: HtmxHttpRequest, access: WorkshopAccess, table_id: int) -> HttpResponse:
     _require_organiser(access)

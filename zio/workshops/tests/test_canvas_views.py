@@ -420,3 +420,30 @@ def test_every_write_that_the_board_shows_raises_the_tables_revision(
     assert raised()
     services.participant_move(participant=guest, table=other)
     assert raised()
+
+
+def test_the_organiser_deletes_a_session_and_its_actions_stay(
+    opsteller: Membership, meelezer: Membership, client_for
+) -> None:
+    workshop = _workshop(opsteller)
+    _round(workshop, opsteller.user, Round.NEXT_STEPS)
+    services.next_step_add(
+        table=workshop.tables.get(),
+        participant=workshop.participants.get(),
+        starter=Starter.SUPPORT,
+        who="IB",
+        what="Wijkteam bellen",
+        when="morgen",
+    )
+    guest = _guest(workshop)
+    url = reverse("workshops:delete", args=[workshop.pk])
+    assert client_for(meelezer.user).post(url).status_code == 403
+    page = client_for(opsteller.user).get(url).content.decode()
+    assert "De actie uit deze sessie blijft op de actielijst staan." in page
+    assert client_for(opsteller.user).post(url)["Location"] == reverse("workshops:list")
+    assert not Workshop.objects.filter(pk=workshop.pk).exists()
+    assert not Participant.objects.exists()
+    action = Action.objects.get(title__endswith="Wijkteam bellen")
+    assert action.next_step is None
+    table_url = reverse("workshops:table", args=[workshop.pk, 1])
+    assert guest.get(table_url).status_code == 404  # the guest's access is gone too
