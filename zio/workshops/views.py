@@ -495,6 +495,7 @@ def _canvas_page(
         "seated": participant is not None and participant.table_id == table.pk,
         "is_facilitator": is_facilitator,
         "tables": list(access.workshop.tables.all()),
+        "personas": list(access.workshop.personas.all()),
         "rounds": [
             (
                 r,
