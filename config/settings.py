@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zio.grouping",
     "zio.exports",
     "zio.workshops",
+    "zio.regions",
     "zio.demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("zio.grouping.urls")),
     path("", include("zio.exports.urls")),
     path("", include("zio.workshops.urls")),
+    path("", include("zio.regions.urls")),
     path("", include("zio.costs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("platformbeheer/", admin.site.urls),

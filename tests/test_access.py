@@ -23,7 +23,7 @@ from zio.grouping import services as grouping_services
 from zio.grouping.models import Group, GroupingRun
 from zio.organisations import services as org_services
 from zio.organisations.constants import OrganisationKind, Role
-from zio.organisations.models import Invitation, Membership, Organisation
+from zio.organisations.models import Invitation, Membership, Organisation, Region
 from zio.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from zio.personas import services as persona_services
 from zio.personas.constants import Section
@@ -36,6 +36,7 @@ from zio.personas.models import (
     SignalDomain,
 )
 from zio.personas.tests.factories import PersonaFactory, PersonaItemFactory
+from zio.regions.models import RegionShare
 from zio.screening import services as screening_services
 from zio.screening.models import Screening
 from zio.screening.tests.helpers import population_csv
@@ -112,6 +113,10 @@ def world(db: None) -> dict[str, object]:
         persona=persona_a, kind=ScenarioKind.DESIRED, label="A", name=MARKERS[7]
     )
     line_a = CostLineFactory.create(scenario=scenario_a, description=MARKERS[4], tariff=tariff_a)
+    # A shares its persona with its region: only the region's members may see it there.
+    from zio.regions.services import persona_shares_set
+
+    persona_shares_set(persona=persona_a, regions=[region_a], user=beheerder_a.user)
     comment_a = PersonaComment.objects.create(
         persona=persona_a, section=Section.WHO, author=beheerder_a.user, text=MARKERS[8]
     )
@@ -257,6 +262,11 @@ def _snapshot_of_a(org_a: Organisation) -> tuple[object, ...]:
         ),
         sorted(Workshop.objects.filter(organisation=org_a).values_list("pk", "expires_at")),
         sorted(
+            RegionShare.objects.filter(persona__organisation=org_a).values_list(
+                "persona_id", "region_id"
+            )
+        ),
+        sorted(
             Participant.objects.filter(workshop__organisation=org_a).values_list(
                 "pk", "display_name", "table_id"
             )
@@ -313,6 +323,8 @@ def _post_data(org_a: Organisation) -> dict[str, object]:
         "ronde-round": "kiezen",
         "code": "AAAA2222",
         "display_name": "Indringer",
+        # Share A's persona with a region (B may not); "regions" of B's own are not A's.
+        "regions": list(Region.objects.filter(organisations=org_a).values_list("pk", flat=True)),
     }
 
 

@@ -119,11 +119,16 @@ def test_every_reachable_page_passes_for_this_role(
         "personas:list",
         "exports:overview",
         "workshops:actions",
+        "workshops:list",
+        "workshops:route",
+        "regions:list",
         "organisations:overview",
         "organisations:members",
     ):
         assert f"{live_server.url}{reverse(name)}" in visited, f"{name} not reachable"
     assert any("/personas/" in url and url.rstrip("/")[-1].isdigit() for url in visited)
+    # The demo persona is shared with the demo region: its overview is reached too.
+    assert any("/regio/" in url and url.rstrip("/")[-1].isdigit() for url in visited)
     audit.assert_clean(tmp_path)
 
 

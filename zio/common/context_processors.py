@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from .steps import STEPS
 
 # Which navigation item is "current" for each view.
-_STEP_BY_VIEW: dict[str, str] = {}
+_STEP_BY_VIEW: dict[str, str] = {"regions:persona_share": "personas"}
 _STEP_BY_NAMESPACE = {
     "screening": "populatie",
     "grouping": "groeperen",
@@ -12,6 +12,7 @@ _STEP_BY_NAMESPACE = {
     "organisations": "organisatie",
     "exports": "gesprek",
     "workshops": "gesprek",
+    "regions": "regio",
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -119,8 +120,12 @@ def _amount_per_unit_count(line: LineInput) -> Decimal:
         return round_cents(line.rate * line.quantity)
 
 
+@lru_cache(maxsize=8192)
 def line_cost(line: LineInput, group_size: int) -> LineCost:
-    """The cost of one line for a persona whose group has `group_size` pupils."""
+    """The cost of one line for a persona whose group has `group_size` pupils.
+
+    Pure, so its answers are kept: a region view adds up thousands of lines, and lines priced
+    from the same regional tariff for groups of the same size recur."""
     _check_group_size(group_size)
     _check_line(line)
     amount = _amount_per_unit_count(line)

@@ -22,6 +22,7 @@ from zio.organisations.models import Membership, Organisation, Region
 from zio.organisations.services import membership_create, organisation_create, region_create
 from zio.personas.models import Persona
 from zio.personas.services import persona_create
+from zio.regions.services import persona_shares_set
 from zio.screening.forms import current_school_year
 from zio.screening.models import ImportStatus, ScreeningImport
 from zio.screening.services import screening_import_run, screening_spec
@@ -109,7 +110,9 @@ def _seed_persona(
         return
     persona = persona_create(organisation=organisation, **data)
     _seed_costs(persona, region)
-    report.note(f"persona {persona.name} met kosten")
+    # The school shares it with the region, so that the region view has something to show.
+    persona_shares_set(persona=persona, regions=[region], user=None)
+    report.note(f"persona {persona.name} met kosten, gedeeld met {region.name}")
 
 
 def _seed_costs(persona: Persona, region: Region) -> None:

@@ -139,7 +139,7 @@ def _overview_sheet(
     *,
     with_costs: bool,
 ) -> None:
-    _put(sheet.cell(row=1, column=1), context.title).font = _TITLE_FONT
+    put_text(sheet.cell(row=1, column=1), context.title).font = _TITLE_FONT
     local = timezone.localtime(context.made_at) if timezone.is_aware(context.made_at) else None
     # Excel has no time zones; to the minute is precise enough for "made on".
     made_at = (local or context.made_at).replace(tzinfo=None, second=0, microsecond=0)
@@ -161,7 +161,7 @@ def _overview_sheet(
         )
     about.append((_("Toelichting"), str(AUDIENCE_HELP[context.audience])))
     for number, (label, value) in enumerate(about, start=2):
-        _put(sheet.cell(row=number, column=1), label).font = _HEADER_FONT
+        put_text(sheet.cell(row=number, column=1), label).font = _HEADER_FONT
         cell = _value(sheet.cell(row=number, column=2), value)
         if isinstance(value, datetime):
             cell.number_format = DATE_FORMAT
@@ -198,9 +198,9 @@ def _overview_sheet(
             difference = desired - current if current is not None and desired is not None else None
             row += [current, desired, difference, unmet]
         rows.append(row)
-    _table(sheet, header_row, columns, rows)
+    write_table(sheet, header_row, columns, rows)
     if not documents:
-        _put(sheet.cell(row=header_row + 1, column=1), _("Geen persona's gekozen."))
+        put_text(sheet.cell(row=header_row + 1, column=1), _("Geen persona's gekozen."))
 
 
 def _totals_per_payer_sheet(sheet: Worksheet, documents: Sequence[PersonaDocument]) -> None:
@@ -235,11 +235,11 @@ def _totals_per_payer_sheet(sheet: Worksheet, documents: Sequence[PersonaDocumen
         totals = [a + b for a, b in zip(totals, sums[payer.code], strict=True)]
     current, desired, unmet = totals
     rows.append([_("Totaal"), current, desired, desired - current, unmet])
-    last = _table(sheet, 1, columns, rows, filter_rows=False)
+    last = write_table(sheet, 1, columns, rows, filter_rows=False)
     for cell in sheet[last]:
         cell.font = _HEADER_FONT
     counted = sum(1 for doc in documents if doc.costs is not None)
-    _put(
+    put_text(
         sheet.cell(row=last + 2, column=1),
         ngettext(
             "Opgeteld over %(count)s persona, in euro per jaar. Per persona telt de eerste "
@@ -288,17 +288,17 @@ def _per_payer_sheet(sheet: Worksheet, documents: Sequence[PersonaDocument]) -> 
                         difference,
                     ]
                 )
-    _table(sheet, 1, columns, rows)
+    write_table(sheet, 1, columns, rows)
 
 
 def _persona_sheet(sheet: Worksheet, doc: PersonaDocument, *, with_costs: bool) -> None:
-    _put(sheet.cell(row=1, column=1), doc.name).font = _TITLE_FONT
+    put_text(sheet.cell(row=1, column=1), doc.name).font = _TITLE_FONT
     details = " · ".join(
         part for part in (doc.group_size, doc.ages, ", ".join(doc.school_types), doc.status) if part
     )
-    _put(sheet.cell(row=2, column=1), details)
+    put_text(sheet.cell(row=2, column=1), details)
     if doc.source:
-        _put(sheet.cell(row=3, column=1), doc.source)
+        put_text(sheet.cell(row=3, column=1), doc.source)
     row = 4
     costs = doc.costs if with_costs else None
     if costs is not None:
@@ -351,7 +351,7 @@ def _cost_lines(sheet: Worksheet, row: int, costs: CostOverview, *, calculations
             rows.append(values)
     if not rows:
         rows.append([_("Geen kostenregels."), *([None] * (len(columns) - 1))])
-    return _table(sheet, row, columns, rows)
+    return write_table(sheet, row, columns, rows)
 
 
 def _scenario_totals(sheet: Worksheet, row: int, costs: CostOverview, *, per_pupil: bool) -> int:
@@ -378,7 +378,7 @@ def _scenario_totals(sheet: Worksheet, row: int, costs: CostOverview, *, per_pup
         values.append(None if difference is None else difference.amount)
         rows.append(values)
     # Widths, the frozen header and the filter belong to the cost lines above.
-    return _table(sheet, row, columns, rows, main=False)
+    return write_table(sheet, row, columns, rows, main=False)
 
 
 def _sections(sheet: Worksheet, row: int, doc: PersonaDocument, *, main: bool) -> int:
@@ -388,7 +388,7 @@ def _sections(sheet: Worksheet, row: int, doc: PersonaDocument, *, main: bool) -
     for section in doc.sections:
         texts = section.items or [_("(nog niet ingevuld)")]
         rows += [[section.heading, text] for text in texts]
-    last = _table(sheet, row, columns, rows, main=main)
+    last = write_table(sheet, row, columns, rows, main=main)
     for cells in sheet.iter_rows(min_row=row + 1, max_row=last, max_col=2):
         for cell in cells:
             cell.alignment = _WRAP
@@ -401,7 +401,7 @@ def _sections(sheet: Worksheet, row: int, doc: PersonaDocument, *, main: bool) -
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _table(
+def write_table(
     sheet: Worksheet,
     header_row: int,
     columns: list[Column],
@@ -414,7 +414,7 @@ def _table(
     sets the column widths, keeps its header in view and gets the filter (Excel allows one
     per sheet). Returns the last row used."""
     for index, column in enumerate(columns, start=1):
-        cell = _put(sheet.cell(row=header_row, column=index), column.header)
+        cell = put_text(sheet.cell(row=header_row, column=index), column.header)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(
@@ -436,7 +436,7 @@ def _table(
     return last_row
 
 
-def _put(cell: Cell, text: object) -> Cell:
+def put_text(cell: Cell, text: object) -> Cell:
     """Text as text: a formula-like start gets the apostrophe of `safe_cell`, so it can never
     run, not even after a copy to CSV."""
     cell.value = safe_cell(_clean(text))
@@ -446,7 +446,7 @@ def _put(cell: Cell, text: object) -> Cell:
 
 def _value(cell: Cell, value: Value) -> Cell:
     if isinstance(value, str):
-        return _put(cell, value)
+        return put_text(cell, value)
     cell.value = value
     return cell
 
