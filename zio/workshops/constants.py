@@ -54,3 +54,5 @@ TOP = 3  # the top 3 actors and the top 3 factors
 MAX_TABLES = 12  # tables per workshop
 MAX_CODE_DAYS = 60  # how long a guest code may stay valid
 POLL_SECONDS = 1  # how often a canvas asks for news (post-its must show within 2 seconds)
+JOIN_ATTEMPTS = 10  # wrong codes from one address within JOIN_WINDOW before joining waits
+JOIN_WINDOW_MINUTES = 15

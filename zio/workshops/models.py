@@ -332,3 +332,14 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class JoinAttempt(models.Model):
+    """A join with a wrong or expired code, to slow down guessing codes. Only a hash of the
+    visitor's address is kept, and only for the window that counts (JOIN_WINDOW)."""
+
+    address_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

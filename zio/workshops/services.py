@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,6 +27,8 @@ from zio.personas.models import Persona
 
 from .constants import (
     DEFAULT_QUESTION,
+    JOIN_ATTEMPTS,
+    JOIN_WINDOW_MINUTES,
     ROUND_MINUTES,
     TOP,
     VOTES_PER_KIND,
@@ -40,6 +43,7 @@ from .models import (
     Choice,
     ClosingAnswer,
     Introduction,
+    JoinAttempt,
     NextStep,
     Note,
     Participant,
@@ -182,6 +186,31 @@ def participant_join_as_guest(
     )
     _touch(participant.table_id)
     return participant, token
+
+
+TOO_MANY_ATTEMPTS = gettext_lazy(
+    "Te veel verkeerde codes vanaf deze plek. Wacht %(minutes)s minuten en probeer het dan "
+    "opnieuw, of vraag de gespreksleider om de link."
+)
+
+
+def _address_hash(address: str) -> str:
+    # Keyed with the secret key, so that the stored hash cannot be turned back into an address
+    # by trying all IPv4 addresses.
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{address}".encode()).hexdigest()
+
+
+def join_guard(address: str) -> None:
+    """Refuse to try another code when this address gave JOIN_ATTEMPTS wrong ones within the
+    window. The counter is in the database, so it holds across app servers."""
+    since = timezone.now() - timedelta(minutes=JOIN_WINDOW_MINUTES)
+    JoinAttempt.objects.filter(created_at__lt=since).delete()
+    if JoinAttempt.objects.filter(address_hash=_address_hash(address)).count() >= JOIN_ATTEMPTS:
+        raise ValidationError(TOO_MANY_ATTEMPTS % {"minutes": JOIN_WINDOW_MINUTES})
+
+
+def join_failed(address: str) -> None:
+    JoinAttempt.objects.create(address_hash=_address_hash(address))
 
 
 def workshop_extend(*, workshop: Workshop, days: int = 1) -> Workshop:

@@ -373,8 +373,17 @@ def guest_join(request: HtmxHttpRequest) -> HttpResponse:
     """Join a session with its code: as a guest with a name, or, when logged in, with the
     account. Public, like the login page: the code is the credential."""
     member = request.user.is_authenticated
+    address = request.META.get("REMOTE_ADDR", "")
     if request.method == "POST":
         form = JoinForm(request.POST, member=member)
+        try:
+            services.join_guard(address)
+        except ValidationError as exc:
+            form.is_valid()  # a bound form takes an extra error only after its own checks
+            form.add_error(None, exc.messages[0])
+            return render(
+                request, "workshops/join.html", {"form": form, "member": member}, status=429
+            )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -393,6 +402,8 @@ def guest_join(request: HtmxHttpRequest) -> HttpResponse:
                     )
                     remember_guest(request, participant.workshop, token)
             except ValidationError as exc:
+                if exc.messages[0] in (str(services.CODE_UNKNOWN), str(services.CODE_EXPIRED)):
+                    services.join_failed(address)
                 form.add_error("code", exc.messages[0])
             else:
                 if participant.table_id is None:

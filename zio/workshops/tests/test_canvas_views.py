@@ -3,6 +3,7 @@ account), every round on the canvas, polling, the plenary view, and who may open
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ from zio.organisations.models import Membership, Organisation
 from zio.workshops import services
 from zio.workshops.access import SESSION_KEY
 from zio.workshops.constants import NoteKind, Round, Starter
-from zio.workshops.models import Action, Choice, Note, Participant, Vote, Workshop
+from zio.workshops.models import Action, Choice, JoinAttempt, Note, Participant, Vote, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -447,3 +448,33 @@ def test_the_organiser_deletes_a_session_and_its_actions_stay(
     assert action.next_step is None
     table_url = reverse("workshops:table", args=[workshop.pk, 1])
     assert guest.get(table_url).status_code == 404  # the guest's access is gone too
+
+
+def test_guessing_codes_is_slowed_down_per_address(opsteller: Membership) -> None:
+    workshop = _workshop(opsteller)
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(10):
+        response = guesser.post(
+            reverse("workshops:join"), {"code": "AAAA2222", "display_name": "X"}
+        )
+        assert response.status_code == 400
+    # Even the right code waits now, with the reason.
+    blocked = guesser.post(
+        reverse("workshops:join"), {"code": workshop.join_code, "display_name": "X"}
+    )
+    assert blocked.status_code == 429
+    assert "Te veel verkeerde codes vanaf deze plek. Wacht 15 minuten" in html.unescape(
+        blocked.content.decode()
+    )
+    assert not Participant.objects.filter(display_name="X").exists()
+    # Someone else (another address) joins as usual.
+    other = Client(REMOTE_ADDR="198.51.100.1")
+    ok = other.post(reverse("workshops:join"), {"code": workshop.join_code, "display_name": "Y"})
+    assert ok.status_code == 302
+    # After the window the guesser may try again; the address itself is never stored.
+    JoinAttempt.objects.update(created_at=timezone.now() - timedelta(minutes=16))
+    again = guesser.post(
+        reverse("workshops:join"), {"code": workshop.join_code, "display_name": "X"}
+    )
+    assert again.status_code == 302
+    assert not JoinAttempt.objects.filter(address_hash__contains="203.0.113.7").exists()
