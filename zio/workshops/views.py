@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -598,11 +599,18 @@ def _participant(access: WorkshopAccess) -> Participant:
     return access.participant
 
 
-def _post_note(request: HtmxHttpRequest, access: WorkshopAccess, table: WorkshopTable) -> str:
-    form = NoteForm(request.POST, prefix="postit")
+def _cleaned(
+    request: HtmxHttpRequest, form_class: type[forms.Form], key: str, prefix: str
+) -> dict[str, Any]:
+    """The form's data, or _FormInvalid so that the canvas shows the form with its errors."""
+    form = form_class(request.POST, prefix=prefix)
     if not form.is_valid():
-        raise _FormInvalid("post-it", form)
-    data = form.cleaned_data
+        raise _FormInvalid(key, form)
+    return form.cleaned_data
+
+
+def _post_note(request: HtmxHttpRequest, access: WorkshopAccess, table: WorkshopTable) -> str:
+    data = _cleaned(request, NoteForm, "post-it", "postit")
     services.note_add(
         table=table,
         participant=_participant(access),
@@ -634,13 +642,9 @@ def _post_unvote(request: HtmxHttpRequest, access: WorkshopAccess, table: Worksh
 
 
 def _post_round(request: HtmxHttpRequest, access: WorkshopAccess, table: WorkshopTable) -> str:
-    form = RoundForm(request.POST, prefix="ronde")
-    if not form.is_valid():
-        raise _FormInvalid("ronde", form)
-    round_ = Round(form.cleaned_data["round"])
-    services.round_start(
-        table=table, user=_account(request), round=round_, minutes=form.cleaned_data["minutes"]
-    )
+    data = _cleaned(request, RoundForm, "ronde", "ronde")
+    round_ = Round(data["round"])
+    services.round_start(table=table, user=_account(request), round=round_, minutes=data["minutes"])
     return _("Ronde gestart: %(round)s") % {"round": round_.label}
 
 
@@ -695,10 +699,7 @@ def _post_place(request: HtmxHttpRequest, access: WorkshopAccess, table: Worksho
 
 
 def _post_step(request: HtmxHttpRequest, access: WorkshopAccess, table: WorkshopTable) -> str:
-    form = NextStepForm(request.POST, prefix="stap")
-    if not form.is_valid():
-        raise _FormInvalid("stap", form)
-    data = form.cleaned_data
+    data = _cleaned(request, NextStepForm, "stap", "stap")
     services.next_step_add(
         table=table,
         participant=_participant(access),
@@ -715,18 +716,14 @@ def _post_step(request: HtmxHttpRequest, access: WorkshopAccess, table: Workshop
 
 
 def _post_intro(request: HtmxHttpRequest, access: WorkshopAccess, table: WorkshopTable) -> str:
-    form = IntroductionForm(request.POST, prefix="voorstellen")
-    if not form.is_valid():
-        raise _FormInvalid("voorstellen", form)
-    services.introduction_save(participant=_participant(access), **form.cleaned_data)
+    data = _cleaned(request, IntroductionForm, "voorstellen", "voorstellen")
+    services.introduction_save(participant=_participant(access), **data)
     return _("Je voorstelrondje is bewaard.")
 
 
 def _post_closing(request: HtmxHttpRequest, access: WorkshopAccess, table: WorkshopTable) -> str:
-    form = ClosingForm(request.POST, prefix="afronding")
-    if not form.is_valid():
-        raise _FormInvalid("afronding", form)
-    services.closing_answer_save(participant=_participant(access), **form.cleaned_data)
+    data = _cleaned(request, ClosingForm, "afronding", "afronding")
+    services.closing_answer_save(participant=_participant(access), **data)
     return _("Je antwoorden voor de afronding zijn bewaard.")
 
 
