@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from .constants import NoteKind
 from .models import Choice, NextStep, Note, Participant, Reaction, Workshop, WorkshopTable
+from .services import member_display_name
 
 # --- what the report holds ---------------------------------------------------------------------
 
@@ -299,7 +300,7 @@ def workshop_report(workshop: Workshop) -> Report:
 def _facilitator_name(table: WorkshopTable) -> str:
     if table.facilitator is None:
         return ""
-    return table.facilitator.get_full_name() or table.facilitator.email
+    return member_display_name(table.facilitator)
 
 
 # --- the plane -----------------------------------------------------------------------------

@@ -140,6 +140,12 @@ def workshop_create(
     return workshop
 
 
+def member_display_name(user: User) -> str:
+    """How a member shows at the table. Never the e-mail address (which get_full_name falls
+    back to): guests and other organisations see these names."""
+    return (user.full_name.strip() or str(_("Deelnemer zonder naam")))[:60]
+
+
 def participant_join_as_member(
     *, workshop: Workshop, user: User, organisation: Organisation | None = None
 ) -> Participant:
@@ -148,7 +154,7 @@ def participant_join_as_member(
         workshop=workshop,
         user=user,
         defaults={
-            "display_name": user.get_full_name()[:60],
+            "display_name": member_display_name(user),
             "organisation_name": organisation.name if organisation else "",
             "table": workshop.tables.first(),
         },

@@ -478,3 +478,23 @@ def test_guessing_codes_is_slowed_down_per_address(opsteller: Membership) -> Non
     )
     assert again.status_code == 302
     assert not JoinAttempt.objects.filter(address_hash__contains="203.0.113.7").exists()
+
+
+def test_a_member_without_a_name_never_shows_as_an_e_mail_address(
+    organisation: Organisation, make_member, client_for
+) -> None:
+    nameless = make_member(organisation, Role.OPSTELLER)
+    nameless.user.full_name = ""
+    nameless.user.save()
+    workshop = _workshop(nameless)
+    table = workshop.tables.get()
+    guest = _guest(workshop)
+    email = nameless.user.email
+    for url in (
+        reverse("workshops:table", args=[workshop.pk, table.pk]),
+        reverse("workshops:report", args=[workshop.pk]),
+        reverse("workshops:plenary", args=[workshop.pk]),
+    ):
+        page = guest.get(url).content.decode()
+        assert email not in page
+    assert workshop.participants.get(user=nameless.user).display_name == "Deelnemer zonder naam"
