@@ -59,7 +59,7 @@ from .forms import (
     TopForm,
     WorkshopForm,
 )
-from .models import Action, Choice, NextStep, Note, Participant, WorkshopTable
+from .models import Action, Choice, NextStep, Note, Participant, Workshop, WorkshopTable
 
 
 def _actions_page(
@@ -203,19 +203,24 @@ def _own_table_or_detail(access: WorkshopAccess) -> HttpResponse:
     raise Http404
 
 
+def _facilitator_candidates(workshop: Workshop) -> list[tuple[int, str]]:
+    """Who may lead a table: the participants with an account, as the organiser sees them."""
+    return [
+        (
+            p.user_id,
+            f"{p.display_name} ({p.organisation_name})" if p.organisation_name else p.display_name,
+        )
+        for p in workshop.participants.filter(user__isnull=False)
+        if p.user_id is not None
+    ]
+
+
 def _table_forms(
     access: WorkshopAccess, tables: list[WorkshopTable], bound: tuple[int, TableSettingsForm] | None
 ) -> list[tuple[WorkshopTable, TableSettingsForm | None]]:
     if not access.can_organise:
         return [(table, None) for table in tables]
-    candidates = [
-        (
-            p.user_id,
-            f"{p.display_name} ({p.organisation_name})" if p.organisation_name else p.display_name,
-        )
-        for p in access.workshop.participants.filter(user__isnull=False)
-        if p.user_id is not None
-    ]
+    candidates = _facilitator_candidates(access.workshop)
     rows: list[tuple[WorkshopTable, TableSettingsForm | None]] = []
     for table in tables:
         if bound is not None and bound[0] == table.pk:
@@ -320,11 +325,7 @@ def workshop_delete(request: HtmxHttpRequest, access: WorkshopAccess) -> HttpRes
 def table_settings(request: HtmxHttpRequest, access: WorkshopAccess, table_id: int) -> HttpResponse:
     _require_organiser(access)
     table = get_object_or_404(WorkshopTable, workshop=access.workshop, pk=table_id)
-    candidates = [
-        (p.user_id, p.display_name)
-        for p in access.workshop.participants.filter(user__isnull=False)
-        if p.user_id is not None
-    ]
+    candidates = _facilitator_candidates(access.workshop)
     form = TableSettingsForm(request.POST, prefix=f"tafel-{table.pk}", candidates=candidates)
     if form.is_valid():
         facilitator_id = form.cleaned_data["facilitator"]
@@ -438,8 +439,13 @@ def _version(table: WorkshopTable, viewer: Participant | None) -> str:
     return f"{table.revision}-{minutes}-{seat}"
 
 
-def _board_html(request: HtmxHttpRequest, access: WorkshopAccess, table: WorkshopTable) -> str:
-    board = selectors.table_board(table, access.participant)
+def _board_html(
+    request: HtmxHttpRequest,
+    access: WorkshopAccess,
+    table: WorkshopTable,
+    board: selectors.Board | None = None,
+) -> str:
+    board = board or selectors.table_board(table, access.participant)
     context = {
         "workshop": access.workshop,
         "table": table,
@@ -523,7 +529,7 @@ def _canvas_page(
         "Round": Round,
         "timer": selectors.table_timer(table),
         "board": board,
-        "board_html": mark_safe(_board_html(request, access, table)),  # noqa: S308
+        "board_html": mark_safe(_board_html(request, access, table, board)),  # noqa: S308
         "note_form": bound.get("post-it")
         or NoteForm(prefix="postit", initial={"kind": NoteKind.ACTOR}),
         "round_form": bound.get("ronde")
