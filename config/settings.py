@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "zio.exports",
     "zio.workshops",
     "zio.regions",
+    "zio.library",
+    "zio.api",
     "zio.demo",
 ]
 

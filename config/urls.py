@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("zio.exports.urls")),
     path("", include("zio.workshops.urls")),
     path("", include("zio.regions.urls")),
+    path("", include("zio.library.urls")),
+    path("", include("zio.api.urls")),
     path("", include("zio.costs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("platformbeheer/", admin.site.urls),
