@@ -15,12 +15,15 @@ from django.test import Client
 from django.urls import reverse
 
 from zio.accounts.tests.factories import UserFactory
+from zio.api.models import ApiToken
 from zio.costs.models import CostLine, Scenario, Tariff
 from zio.exports import services as export_services
 from zio.exports.document import Audience
 from zio.exports.models import ExportJob
 from zio.grouping import services as grouping_services
 from zio.grouping.models import Group, GroupingRun
+from zio.library import services as library_services
+from zio.library.models import Publication, PublicationReaction
 from zio.organisations import services as org_services
 from zio.organisations.constants import OrganisationKind, Role
 from zio.organisations.models import Invitation, Membership, Organisation, Region
@@ -32,6 +35,7 @@ from zio.personas.models import (
     Persona,
     PersonaComment,
     PersonaItem,
+    PersonaRevision,
     Signal,
     SignalDomain,
 )
@@ -65,6 +69,7 @@ MARKERS = (
     "Marker-Reactie-A-6J",
     "Marker-Signaal-A-1V",
     "Marker-Groep-A-8Z",
+    "Marker-Sleutel-A-3S",
 )
 
 # Pages that anyone may open without logging in.
@@ -78,6 +83,8 @@ PUBLIC_ROUTES = {
     "accounts:password_reset_complete",
     "organisations:invitation_accept",  # the secret token in the link is the credential
     "workshops:join",  # the session's code is the credential, typed into the form
+    "api:docs",  # describes the API; holds no data
+    "api:v1:openapi-json",  # the API's schema; holds no data
     "admin:login",
     "admin:logout",
 }
@@ -86,8 +93,28 @@ PUBLIC_ROUTES = {
 GUESSED_SECRETS = {"token": "geraden-token", "uidb64": "MQ"}
 # Arguments that choose a form of a page, not an object of organisation A.
 NOT_OBJECTS = {"file_format": "xlsx", "action": "post-it"}
+# The library is shared by every organisation on purpose: B may read A's publication, adopt
+# it and react to it. For these routes B's status is not required to be 403/404 (the page of
+# the publication must even be 200, so that the marker check below reads the real page);
+# every other check still holds: B sees no marker (A publishes without its name, and from a
+# persona whose texts carry none), and nothing of A's changes.
+SHARED_WITH_EVERY_ORGANISATION = {"library:detail", "library:adopt", "library:react"}
 
 ROUTES = all_routes()
+
+
+def is_api(route: Route) -> bool:
+    """The operations of the JSON API. They authenticate by token only, so every request here
+    (anonymous, or logged in without a token) must get 401, or 405 for a method the path does
+    not have. zio/api/tests/test_leaks.py calls each of them with a token of another
+    organisation."""
+    return route.name.startswith("api:v1:") and route.name not in PUBLIC_ROUTES
+
+
+def _refused(route: Route, response) -> bool:
+    if is_api(route):
+        return response.status_code in {401, 404, 405}
+    return _is_login_redirect(response) or response.status_code in {403, 404, 405}
 
 
 @pytest.fixture
@@ -169,6 +196,34 @@ def world(db: None) -> dict[str, object]:
         when="morgen",
     )
 
+    # A publishes a persona in the library, without its name; its makers react to it.
+    library_persona_a = PersonaFactory.create(organisation=org_a, name="Bibliotheekpersona")
+    PersonaItemFactory.create(persona=library_persona_a, text="Een rustige plek in de klas")
+    CostLineFactory.create(
+        scenario=ScenarioFactory.create(persona=library_persona_a, kind=ScenarioKind.CURRENT)
+    )
+    publication_a = library_services.publication_publish(
+        persona=library_persona_a,
+        user=beheerder_a.user,
+        title="Rust in de klas",
+        show_organisation=False,
+        with_costs=True,
+    )
+    library_reaction_a = library_services.reaction_add(
+        publication=publication_a,
+        user=beheerder_a.user,
+        organisation=org_a,
+        text="Bij ons werkte dit goed",
+        show_organisation=True,
+    )
+
+    # A's API token: its name must not show, and nobody else may revoke it.
+    from zio.api.services import api_token_create
+
+    token_a, _secret = api_token_create(
+        user=beheerder_a.user, organisation=org_a, name="Marker-Sleutel-A-3S"
+    )
+
     org_b = OrganisationFactory.create(name="Andere Organisatie B", kind=OrganisationKind.SCHOOL)
     beheerder_b = MembershipFactory.create(organisation=org_b, role=Role.BEHEERDER)
     PersonaFactory.create(organisation=org_b, name="Persona B")
@@ -201,6 +256,9 @@ def world(db: None) -> dict[str, object]:
             "workshop_id": workshop_a.pk,
             "table_id": table_a.pk,
             "step_id": step_a.pk,
+            "token_id": token_a.pk,
+            "publication_id": publication_a.pk,
+            "reaction_id": library_reaction_a.pk,
             **GUESSED_SECRETS,
             **NOT_OBJECTS,
         },
@@ -231,7 +289,7 @@ def _snapshot_of_a(org_a: Organisation) -> tuple[object, ...]:
         sorted(
             PersonaComment.objects.filter(persona__organisation=org_a).values_list("pk", "text")
         ),
-        Persona.objects.get(organisation=org_a).revisions.count(),
+        PersonaRevision.objects.filter(persona__organisation=org_a).count(),
         sorted(Signal.objects.filter(organisation=org_a).values_list("pk", "name", "retired_at")),
         sorted(HiddenSignal.objects.filter(organisation=org_a).values_list("signal_id", flat=True)),
         sorted(
@@ -282,6 +340,16 @@ def _snapshot_of_a(org_a: Organisation) -> tuple[object, ...]:
                 "pk", "title", "size", "set_aside", "merged_into"
             )
         ),
+        sorted(
+            (p.pk, p.title, p.show_organisation, p.with_costs, p.hidden_at, str(p.content))
+            for p in Publication.objects.filter(organisation=org_a)
+        ),
+        sorted(
+            PublicationReaction.objects.filter(organisation=org_a).values_list(
+                "pk", "text", "hidden_at"
+            )
+        ),
+        sorted(ApiToken.objects.filter(organisation=org_a).values_list("pk", "revoked_at")),
     )
 
 
@@ -325,6 +393,8 @@ def _post_data(org_a: Organisation) -> dict[str, object]:
         "display_name": "Indringer",
         # Share A's persona with a region (B may not); "regions" of B's own are not A's.
         "regions": list(Region.objects.filter(organisations=org_a).values_list("pk", flat=True)),
+        # Hide A's publication or reaction, withdraw it (B may not).
+        "reason": "poging",
     }
 
 
@@ -343,7 +413,7 @@ def test_anonymous_user_gets_no_data(route: Route, world: dict, client: Client) 
         response = getattr(client, method)(url, _post_data(org_a) if method == "post" else None)
         _assert_no_marker(response, route, "an anonymous user")
         if route.name not in PUBLIC_ROUTES and route.name not in {"common:home", "set_language"}:
-            assert _is_login_redirect(response) or response.status_code in {403, 404, 405}, (
+            assert _refused(route, response), (
                 f"anonymous {method.upper()} {url} gave {response.status_code}"
             )
     assert _snapshot_of_a(org_a) == before, f"an anonymous request to {route} changed A's data"
@@ -361,7 +431,15 @@ def test_user_of_another_organisation_gets_no_data(
         client = client_for(world["user_b"])
         response = getattr(client, method)(url, _post_data(org_a) if method == "post" else None)
         _assert_no_marker(response, route, "a beheerder of organisation B")
-        if points_at_an_object_of_a and not is_admin(route):
+        if route.name in SHARED_WITH_EVERY_ORGANISATION:
+            if route.name == "library:detail" and method == "get":
+                assert response.status_code == 200, f"B cannot read A's publication at {url}"
+        elif points_at_an_object_of_a and is_api(route):
+            # No token, so no access at all; B's token: zio/api/tests/test_leaks.py.
+            assert response.status_code in {401, 405}, (
+                f"B's {method.upper()} without a token on {url} gave {response.status_code}"
+            )
+        elif points_at_an_object_of_a and not is_admin(route):
             assert response.status_code in {403, 404, 405}, (
                 f"B's {method.upper()} on A's object at {url} gave {response.status_code}"
             )
@@ -398,7 +476,7 @@ def test_a_guest_code_opens_one_session_and_nothing_else(
         response = getattr(guest_of_another_session, method)(url, data)
         _assert_no_marker(response, route, "a guest of another session")
         if route.name not in PUBLIC_ROUTES and route.name not in {"common:home", "set_language"}:
-            assert _is_login_redirect(response) or response.status_code in {403, 404, 405}, (
+            assert _refused(route, response), (
                 f"a guest's {method.upper()} {url} gave {response.status_code}"
             )
     assert _snapshot_of_a(org_a) == before, f"a guest's requests to {route} changed A's data"

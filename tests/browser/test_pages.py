@@ -26,7 +26,8 @@ VISITORS = [
     ("ib@regenboog.example", None),  # opsteller
     ("beleid@rijnvliet.example", "SBO De Regenboog"),  # meelezer there, beheerder elsewhere
 ]
-NOT_CRAWLED = ("/static/", "/platformbeheer/", "/i18n/")
+# The API's schema is JSON for programs, not a page (the docs page links it).
+NOT_CRAWLED = ("/static/", "/platformbeheer/", "/i18n/", "/api/v1/openapi.json")
 
 
 def _shape(url: str) -> str:
@@ -122,13 +123,18 @@ def test_every_reachable_page_passes_for_this_role(
         "workshops:list",
         "workshops:route",
         "regions:list",
+        "library:list",
         "organisations:overview",
         "organisations:members",
+        "api:tokens",
+        "api:docs",
     ):
         assert f"{live_server.url}{reverse(name)}" in visited, f"{name} not reachable"
     assert any("/personas/" in url and url.rstrip("/")[-1].isdigit() for url in visited)
     # The demo persona is shared with the demo region: its overview is reached too.
     assert any("/regio/" in url and url.rstrip("/")[-1].isdigit() for url in visited)
+    # The demo persona is published in the library: its page is reached too.
+    assert any("/bibliotheek/" in url and url.rstrip("/")[-1].isdigit() for url in visited)
     audit.assert_clean(tmp_path)
 
 
@@ -185,6 +191,16 @@ def test_pages_outside_the_navigation_pass(
     page.get_by_text("Er is iets niet goed ingevuld").wait_for()
     audit.check_current("invitation form with an error", expect_status=400)
 
+    # An API token is made and its secret shown once; a nameless one is refused
+    page.goto(base + reverse("api:tokens"))
+    page.get_by_label("Naam").fill("Rapportage")
+    page.get_by_role("button", name="Maak sleutel").click()
+    page.get_by_text("Sleutel gemaakt").wait_for()
+    audit.check_current("API tokens with a new secret")
+    page.get_by_role("button", name="Maak sleutel").click()
+    page.get_by_text("Er is iets niet goed ingevuld").wait_for()
+    audit.check_current("API token form with an error", expect_status=400)
+
     audit.assert_clean(tmp_path)
 
 
@@ -200,6 +216,7 @@ def log_in_without_start(page: Page, base: str, email: str) -> None:
 
 def test_platform_admin_pages_pass(demo: None, page: Page, live_server, tmp_path: Path) -> None:
     from zio.accounts.models import User
+    from zio.library.models import Publication
 
     User.objects.create_superuser(email="platform@zio.example", password=DEMO_PASSWORD)
     base = live_server.url
@@ -217,6 +234,9 @@ def test_platform_admin_pages_pass(demo: None, page: Page, live_server, tmp_path
         reverse("admin:organisations_organisation_change", args=[school.pk]),
         reverse("admin:accounts_user_add"),
         reverse("admin:personas_persona_changelist"),
+        # Platform staff moderate the library without being a member anywhere.
+        reverse("library:list"),
+        reverse("library:detail", args=[Publication.objects.get().pk]),
     ):
         audit.visit(base + url)
     audit.assert_clean(tmp_path)

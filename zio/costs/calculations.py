@@ -120,6 +120,31 @@ def _amount_per_unit_count(line: LineInput) -> Decimal:
         return round_cents(line.rate * line.quantity)
 
 
+def unit_amount_cents(
+    unit: str,
+    rate: Decimal,
+    quantity: Decimal,
+    hours_per_week: Decimal | None,
+    weeks: Decimal | None,
+) -> int:
+    """What a line costs per pupil (per-pupil units) or for the group (group units), in whole
+    cents: the one rounded figure from which every total of the line follows by multiplying
+    with a whole number of pupils. Stored on each cost line so that a database can add lines
+    up exactly (see `CostLine.unit_amount_cents`)."""
+    line = LineInput(unit, rate, quantity, hours_per_week, weeks, None, "", "")
+    _check_line(line)
+    return int(_amount_per_unit_count(line).scaleb(2))
+
+
+def line_total_cents(unit: str, unit_amount: int, pupils: int | None, group_size: int) -> int:
+    """A line's total in cents from its stored unit amount: the same figure as
+    `line_cost(...).total`, for a line whose `unit_amount_cents` is `unit_amount`."""
+    _check_group_size(group_size)
+    if unit in PER_PUPIL_UNITS:
+        return unit_amount * (group_size if pupils is None else pupils)
+    return unit_amount
+
+
 @lru_cache(maxsize=8192)
 def line_cost(line: LineInput, group_size: int) -> LineCost:
     """The cost of one line for a persona whose group has `group_size` pupils.

@@ -6,15 +6,18 @@ tariffs belong to a region and a year; scenarios and cost lines belong to a pers
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from zio.organisations.models import Region
 
+from . import calculations
 from .constants import ScenarioKind, Unit
 
 
@@ -144,6 +147,43 @@ class Scenario(models.Model):
         return f"{base}: {self.name}" if self.name else base
 
 
+# The fields from which a line's unit amount follows (see CostLine.unit_amount_cents).
+PRICED_FIELDS = frozenset({"unit", "rate", "quantity", "hours_per_week", "weeks"})
+
+
+class CostLineQuerySet(models.QuerySet["CostLine"]):
+    """Keeps `unit_amount_cents` true on the ORM's bulk paths, which bypass `save()`."""
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        lines = list(objs)
+        for line in lines:
+            line.price()
+        return super().bulk_create(lines, *args, **kwargs)
+
+    def bulk_update(  # type: ignore[override]
+        self, objs: Iterable[Any], fields: Sequence[str], *args: Any, **kwargs: Any
+    ) -> int:
+        lines = list(objs)
+        if PRICED_FIELDS & set(fields):
+            for line in lines:
+                line.price()
+            fields = [*fields, "unit_amount_cents"]
+        return super().bulk_update(lines, fields, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        if not PRICED_FIELDS & kwargs.keys():
+            return super().update(**kwargs)
+        # SQL cannot do our Decimal rounding: update, then price the changed lines again.
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            lines = list(CostLine.objects.using(self.db).filter(pk__in=ids))
+            for line in lines:
+                line.price()
+            CostLine.objects.using(self.db).bulk_update(lines, ["unit_amount_cents"])
+        return count
+
+
 class CostLine(models.Model):
     """One cost in a scenario: what, paid from which stream, by whom, and how it is counted."""
 
@@ -204,6 +244,12 @@ class CostLine(models.Model):
         help_text=_("Leeg: de hele groep van de persona."),
     )
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    # Derived, never typed: rate × quantity (or × hours × weeks) rounded to whole cents, as
+    # `calculations.unit_amount_cents` makes it. It lets the region view add thousands of
+    # lines up in the database, exactly. Set by save() and by the queryset's bulk paths.
+    unit_amount_cents = models.BigIntegerField(editable=False, blank=True)
+
+    objects = CostLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kostenregel")
@@ -218,3 +264,21 @@ class CostLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.price()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and PRICED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = [*update_fields, "unit_amount_cents"]
+        super().save(*args, **kwargs)
+
+    def price(self) -> None:
+        """Work out `unit_amount_cents` from the priced fields (as the fields would store them:
+        code may have set a number as int or text)."""
+        values = {
+            name: cast(models.Field[Any, Any], self._meta.get_field(name)).to_python(
+                getattr(self, name)
+            )
+            for name in PRICED_FIELDS
+        }
+        self.unit_amount_cents = calculations.unit_amount_cents(**values)

@@ -129,6 +129,20 @@ PERSONA: dict[str, Any] = {
     },
 }
 
+# The demo persona as the school publishes it in the library (without the school's name).
+PUBLICATION_TITLE = "Noor: overprikkeld in een drukke klas"
+PUBLICATION_SUMMARY = (
+    "Een groep SBO-leerlingen van 9 tot 11 jaar die snel overprikkeld raken. Met jeugdhulp op "
+    "school voor de hele groep als gewenste situatie, en wat dat kost."
+)
+# (e-mail, organisation key, text): another school's reaction in the library.
+PUBLICATION_REACTION = (
+    "schoolleider@horizon.example",
+    "vso",
+    "Bij ons werkte een vaste jeugdhulpverlener in de klas ook goed: minder telefoontjes naar "
+    "ouders en minder verwijzingen.",
+)
+
 # The year of the demo region's tariff table (filled with the indicative tariffs).
 TARIFF_YEAR = 2026
 

@@ -18,6 +18,8 @@ from zio.costs.services import (
     scenario_update,
     tariffs_seed_indicative,
 )
+from zio.library.models import Publication
+from zio.library.services import publication_publish, reaction_add
 from zio.organisations.models import Membership, Organisation, Region
 from zio.organisations.services import membership_create, organisation_create, region_create
 from zio.personas.models import Persona
@@ -75,6 +77,7 @@ def demo_seed(*, password: str = content.DEMO_PASSWORD) -> SeedReport:
             report.note(f"{added} indicatieve tarieven voor {region.name}")
 
         _seed_persona(organisations, region, report)
+        _seed_publication(organisations["sbo"], report)
         _seed_workshop(organisations["sbo"], report)
     for key, pupils, ages, seed in (("sbo", 150, (6, 12), 1), ("vso", 120, (12, 18), 2)):
         _seed_screening(organisations[key], pupils=pupils, ages=ages, seed=seed, report=report)
@@ -113,6 +116,32 @@ def _seed_persona(
     # The school shares it with the region, so that the region view has something to show.
     persona_shares_set(persona=persona, regions=[region], user=None)
     report.note(f"persona {persona.name} met kosten, gedeeld met {region.name}")
+
+
+def _seed_publication(organisation: Organisation, report: SeedReport) -> None:
+    """The demo persona in the library, without the school's name, so that the library is not
+    empty and shows what an anonymous publication looks like."""
+    persona = Persona.objects.filter(organisation=organisation, name=content.PERSONA["name"]).get()
+    if Publication.objects.filter(source=persona).exists():
+        return
+    publisher = User.objects.get(email__iexact=content.USERS[0][0])
+    publication = publication_publish(
+        persona=persona,
+        user=publisher,
+        title=content.PUBLICATION_TITLE,
+        summary=content.PUBLICATION_SUMMARY,
+        show_organisation=False,
+        with_costs=True,
+    )
+    email, organisation_key, text = content.PUBLICATION_REACTION
+    reaction_add(
+        publication=publication,
+        user=User.objects.get(email__iexact=email),
+        organisation=Organisation.objects.get(name=content.ORGANISATIONS[organisation_key]["name"]),
+        text=text,
+        show_organisation=True,
+    )
+    report.note(f"persona {persona.name} in de bibliotheek, met een reactie")
 
 
 def _seed_costs(persona: Persona, region: Region) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from zio.common.privacy import SuppressedCount, suppress_count, suppress_distribution
 from zio.costs import calculations
@@ -140,100 +140,109 @@ def _filtered(region: Region, filters: Filters) -> list[SharedPersona]:
     return found
 
 
-# Per scenario (label, id) its lines, so that "desired A" sorts before "desired B".
-Scenarios = dict[tuple[str, int], list[calculations.LineInput]]
+@dataclass(frozen=True)
+class _Part:
+    """The lines of one scenario that share a payer, a stream and a way of counting: their
+    unit amounts summed by the database."""
+
+    payer_id: int
+    stream_id: int
+    unit: str
+    pupils: int | None
+    unit_amount_cents: int
+
+
+@dataclass
+class _Scenario:
+    kind: str
+    label: str
+    name: str
+    parts: list[_Part]
+
+    def totals(self, group_size: int) -> tuple[int, dict[int, int], dict[int, int]]:
+        """Total, per payer and per funding stream, in cents, for a group of that size."""
+        total = 0
+        per_payer: dict[int, int] = defaultdict(int)
+        per_stream: dict[int, int] = defaultdict(int)
+        for part in self.parts:
+            cents = calculations.line_total_cents(
+                part.unit, part.unit_amount_cents, part.pupils, group_size
+            )
+            total += cents
+            per_payer[part.payer_id] += cents
+            per_stream[part.stream_id] += cents
+        return total, per_payer, per_stream
+
+
+def _euros(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def _scenarios_with_lines(region: Region) -> dict[int, list[tuple[int, _Scenario]]]:
+    """Per persona its current and desired scenarios that have lines, with those lines added
+    up by the database per payer, stream, unit and number of pupils (in whole cents, from
+    `CostLine.unit_amount_cents`, so the sums are exact on SQLite and PostgreSQL alike). Two
+    queries, however large the region."""
+    scenarios = {
+        pk: _Scenario(kind, label, name, [])
+        for pk, kind, label, name in Scenario.objects.filter(
+            persona__in=shared_personas(region).values("pk"),
+            kind__in=[ScenarioKind.CURRENT, ScenarioKind.DESIRED],
+        ).values_list("pk", "kind", "label", "name")
+    }
+    owner: dict[int, int] = {}
+    fields = ("scenario_id", "scenario__persona_id", "payer_id", "funding_stream_id", "unit")
+    parts = (
+        CostLine.objects.filter(scenario_id__in=list(scenarios) or [0])
+        .values(*fields, "pupils")
+        .annotate(cents=Sum("unit_amount_cents"))
+        .order_by()
+        .values_list(*fields, "pupils", "cents")
+    )
+    for scenario_id, persona_id, payer_id, stream_id, unit, pupils, cents in parts:
+        scenarios[scenario_id].parts.append(_Part(payer_id, stream_id, unit, pupils, cents))
+        owner[scenario_id] = persona_id
+    by_persona: dict[int, list[tuple[int, _Scenario]]] = defaultdict(list)
+    for scenario_id in sorted(owner):
+        by_persona[owner[scenario_id]].append((scenario_id, scenarios[scenario_id]))
+    return by_persona
+
+
+def _compared(found: list[tuple[int, _Scenario]]) -> tuple[_Scenario | None, _Scenario | None]:
+    """The current scenario and the first desired one (A before B) of a persona, among its
+    scenarios with lines."""
+    current = next((s for _, s in found if s.kind == ScenarioKind.CURRENT), None)
+    desired = [(s.label, pk, s) for pk, s in found if s.kind == ScenarioKind.DESIRED]
+    return current, min(desired, key=lambda d: (d[0], d[1]))[2] if desired else None
 
 
 def region_overview(region: Region, filters: Filters | None = None) -> RegionOverview:
     filters = filters or Filters()
     threshold = settings.SMALL_CELL_THRESHOLD
     personas = _filtered(region, filters)
-    ids = [p.pk for p in personas]
-    # Tuples, not model instances: a region of 200 schools has some 16,000 lines.
-    lines = (
-        CostLine.objects.filter(
-            scenario__persona_id__in=shared_personas(region).values("pk"),
-            scenario__kind__in=[ScenarioKind.CURRENT, ScenarioKind.DESIRED],
-        )
-        .order_by("scenario_id", "position", "pk")
-        .values_list(
-            "scenario__persona_id",
-            "scenario__kind",
-            "scenario__label",
-            "scenario_id",
-            "scenario__name",
-            "unit",
-            "rate",
-            "quantity",
-            "hours_per_week",
-            "weeks",
-            "pupils",
-            "payer__code",
-            "funding_stream__code",
-        )
-    )
-    wanted = set(ids)
-    by_persona: dict[int, dict[str, Scenarios]] = defaultdict(lambda: defaultdict(dict))
-    titles: dict[int, tuple[str, str]] = {}
-    for (
-        persona_id,
-        kind,
-        label,
-        scenario_id,
-        name,
-        unit,
-        rate,
-        quantity,
-        hours_per_week,
-        weeks,
-        pupils,
-        payer,
-        stream,
-    ) in lines:
-        if persona_id not in wanted:
-            continue
-        by_persona[persona_id][kind].setdefault((label, scenario_id), []).append(
-            calculations.LineInput(
-                unit=unit,
-                rate=rate,
-                quantity=quantity,
-                hours_per_week=hours_per_week,
-                weeks=weeks,
-                pupils=pupils,
-                payer=payer,
-                funding_stream=stream,
-            )
-        )
-        titles.setdefault(scenario_id, (label, name))
-    payers = {p.code: p for p in Payer.objects.all()}
-    streams = {s.code: s for s in FundingStream.objects.all()}
+    by_persona = _scenarios_with_lines(region)
+    payers = {p.pk: p for p in Payer.objects.all()}
+    streams = {s.pk: s for s in FundingStream.objects.all()}
 
     statuses = {value: str(label) for value, label in PersonaStatus.choices}
     sizes = suppress_distribution([p.group_size for p in personas], threshold)
     rows: list[PersonaRow] = []
-    per_payer: dict[str, dict[str, Decimal]] = {k: defaultdict(Decimal) for k in KINDS}
-    per_stream: dict[str, dict[str, Decimal]] = {k: defaultdict(Decimal) for k in KINDS}
+    per_payer: dict[str, dict[int, int]] = {k: defaultdict(int) for k in KINDS}
+    per_stream: dict[str, dict[int, int]] = {k: defaultdict(int) for k in KINDS}
     for persona, size in zip(personas, sizes, strict=True):
-        of_persona = by_persona.get(persona.pk, {})
-        no_lines: Scenarios = {}
-        current_by_key = of_persona.get(ScenarioKind.CURRENT.value, no_lines)
-        current_lines: list[calculations.LineInput] = next(iter(current_by_key.values()), [])
-        desired_by_key = of_persona.get(ScenarioKind.DESIRED.value, no_lines)
-        desired_key = min(desired_by_key, default=None)
-        desired_lines = desired_by_key[desired_key] if desired_key else []
+        current, desired = _compared(by_persona.get(persona.pk, []))
         group = max(persona.group_size, 1)
         totals = {}
-        for kind, chosen in (("current", current_lines), ("desired", desired_lines)):
-            result = calculations.scenario_totals(chosen, group)
-            totals[kind] = result.total
-            for code, amount in result.per_payer.items():
-                per_payer[kind][code] += amount
-            for code, amount in result.per_stream.items():
-                per_stream[kind][code] += amount
+        for kind, chosen in (("current", current), ("desired", desired)):
+            total, of_payers, of_streams = chosen.totals(group) if chosen else (0, {}, {})
+            totals[kind] = _euros(total)
+            for payer_id, cents in of_payers.items():
+                per_payer[kind][payer_id] += cents
+            for stream_id, cents in of_streams.items():
+                per_stream[kind][stream_id] += cents
         title = ""
-        if desired_key:
-            label, name = titles[desired_key[1]]
-            title = Scenario(kind=ScenarioKind.DESIRED, label=label, name=name).title
+        if desired:
+            title = Scenario(kind=desired.kind, label=desired.label, name=desired.name).title
         rows.append(
             PersonaRow(
                 name=persona.name,
@@ -247,13 +256,17 @@ def region_overview(region: Region, filters: Filters | None = None) -> RegionOve
         )
 
     def amount_rows(
-        known: dict[str, Payer] | dict[str, FundingStream], sums: dict[str, dict[str, Decimal]]
+        known: dict[int, Payer] | dict[int, FundingStream], sums: dict[str, dict[int, int]]
     ) -> list[AmountRow]:
-        codes = [c for c in known if c in sums["current"] or c in sums["desired"]]
-        codes.sort(key=lambda c: (known[c].position, known[c].name))
+        keys = [k for k in known if k in sums["current"] or k in sums["desired"]]
+        keys.sort(key=lambda k: (known[k].position, known[k].name))
         return [
-            AmountRow(known[c].name, sums["current"].get(c, ZERO), sums["desired"].get(c, ZERO))
-            for c in codes
+            AmountRow(
+                known[k].name,
+                _euros(sums["current"].get(k, 0)),
+                _euros(sums["desired"].get(k, 0)),
+            )
+            for k in keys
         ]
 
     return RegionOverview(

@@ -291,3 +291,18 @@ def test_difference_is_antisymmetric(a: list[LineInput], b: list[LineInput], siz
     backward = difference(first, second)
     assert forward == {payer: -amount for payer, amount in backward.items()}
     assert set(forward) == set(first.per_payer) | set(second.per_payer)
+
+
+@PROPERTY
+@given(any_lines, group_sizes)
+def test_a_line_total_follows_from_its_stored_unit_amount(
+    items: list[LineInput], size: int
+) -> None:
+    # The region view adds lines up from `unit_amount_cents` in the database: it must give the
+    # very figure of the cost page for every line.
+    for item in items:
+        cents = calculations.unit_amount_cents(
+            item.unit, item.rate, item.quantity, item.hours_per_week, item.weeks
+        )
+        total = calculations.line_total_cents(item.unit, cents, item.pupils, size)
+        assert D(total).scaleb(-2) == line_cost(item, size).total

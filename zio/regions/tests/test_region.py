@@ -18,16 +18,24 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zio.costs.constants import ScenarioKind, Unit
+from zio.costs.models import Payer
+from zio.costs.selectors import persona_cost_overview
+from zio.costs.tests.factories import CostLineFactory, ScenarioFactory, payer, stream
 from zio.exports.tests.factories import filled_persona
 from zio.organisations.constants import OrganisationKind, Role, SchoolType
 from zio.organisations.models import Membership, Organisation, Region
 from zio.organisations.tests.factories import OrganisationFactory, RegionFactory
 from zio.personas.constants import PersonaStatus
 from zio.personas.models import Persona
+from zio.personas.tests.factories import PersonaFactory
 from zio.regions import selectors, services
 from zio.regions.models import RegionShare
 
 pytestmark = pytest.mark.django_db
+
+PAYERS = ["school", "swv", "gemeente", "zorgkantoor", "zorgverzekeraar"]
+STREAMS = ["basisbekostiging", "ondersteuningsbekostiging", "jeugdhulp-collectief", "wlz", "zvw"]
 
 
 @pytest.fixture
@@ -153,6 +161,65 @@ def test_the_number_of_queries_does_not_grow_with_the_region(region: Region) -> 
         for n in range(3):
             _shared(region, school, f"P{number}-{n}")
     assert queries() == few
+
+
+def test_the_sums_are_those_of_each_cost_page(region: Region) -> None:
+    """The region adds lines up in the database (whole cents); every figure must equal what
+    the cost page of each persona shows, also for hourly lines, odd rates, lines for some of
+    the pupils, a desired B before its A in id order, and an empty current scenario."""
+    school = _school(region, "Basisschool Oneven")
+    odd = [
+        (Unit.PUPIL_HOUR, {"rate": "33.33", "hours_per_week": "1.5", "weeks": "38.5"}, None),
+        (Unit.PUPIL_DAY, {"rate": "17.17", "quantity": "3.33"}, 5),
+        (Unit.GROUP_HOUR, {"rate": "61.01", "hours_per_week": "2.25", "weeks": "40.0"}, None),
+        (Unit.GROUP_YEAR, {"rate": "999.99", "quantity": "0.33"}, None),
+        (Unit.PUPIL_YEAR, {"rate": "0.01", "quantity": "0.50"}, 0),
+    ]
+    personas = []
+    for number, size in enumerate((1, 7, 23)):
+        persona = PersonaFactory.create(
+            organisation=school, name=f"Oneven {number}", group_size=size
+        )
+        current = ScenarioFactory.create(persona=persona, kind=ScenarioKind.CURRENT)
+        later_b = ScenarioFactory.create(persona=persona, kind=ScenarioKind.DESIRED, label="B")
+        desired_a = ScenarioFactory.create(persona=persona, kind=ScenarioKind.DESIRED, label="A")
+        for index, (unit, fields, pupils) in enumerate(odd):
+            for scenario in (current, desired_a, later_b)[: 3 if number else 2]:
+                if number == 2 and scenario == current:
+                    continue  # nothing counted now
+                CostLineFactory.create(
+                    scenario=scenario,
+                    unit=unit,
+                    pupils=pupils,
+                    funding_stream=stream(STREAMS[(index + number) % len(STREAMS)]),
+                    payer=payer(PAYERS[(index * 2 + number) % len(PAYERS)]),
+                    # B costs more than A: the comparison must take A.
+                    **{
+                        k: Decimal(v) * (2 if scenario == later_b and k == "rate" else 1)
+                        for k, v in fields.items()
+                    },
+                )
+        services.persona_shares_set(persona=persona, regions=[region], user=None)
+        personas.append(persona)
+
+    overview = selectors.region_overview(region)
+    expected_payers: dict[str, list[Decimal]] = {}
+    for persona, row in zip(personas, overview.rows, strict=True):
+        page = persona_cost_overview(persona)
+        by_kind = {}
+        for view in page.scenarios:
+            key = (view.scenario.kind, view.scenario.label)
+            by_kind[key] = view.totals
+        now = by_kind[(ScenarioKind.CURRENT, "")]
+        wanted = by_kind[(ScenarioKind.DESIRED, "A")]
+        assert (row.current, row.desired) == (now.total, wanted.total), persona.name
+        for totals, column in ((now, 0), (wanted, 1)):
+            for code, amount in totals.per_payer.items():
+                name = Payer.objects.get(code=code).name
+                expected_payers.setdefault(name, [Decimal("0.00"), Decimal("0.00")])
+                expected_payers[name][column] += amount
+    assert {p.name: [p.current, p.desired] for p in overview.payers} == expected_payers
+    assert sum(p.desired for p in overview.payers) == overview.total_desired
 
 
 def test_the_page_and_the_files(
