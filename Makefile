@@ -35,6 +35,8 @@ help:
 	@echo "make lint   - ruff (lint and format check) and mypy"
 	@echo "make messages - update the English translation file after changing texts"
 	@echo "make screenshot - refresh docs/screenshot.png"
+	@echo "make bench  - benchmark suite, one table of figures and targets (about 5 minutes)"
+	@echo "make load   - load test: 50 users for 60 s against gunicorn and PostgreSQL (locust)"
 
 # --- set-up ---------------------------------------------------------------
 
@@ -105,6 +107,22 @@ test-postgres: $(STAMP)
 test: system-deps $(STAMP) lint checks
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+# --- benchmarks -------------------------------------------------------------
+
+# Neither needs a .env nor writes into the project: each run makes its own database (PostgreSQL
+# when one answers, dropped afterwards; else a temporary SQLite file) and secrets.
+# BENCH_ARGS="--only rps --write docs/performance.md" picks parts and records the table.
+.PHONY: bench
+bench: $(STAMP)
+	@scripts/install-debian-packages wrk $(RUN_PACKAGES)
+	$(PY) bench/run_all.py $(BENCH_ARGS)
+
+# Needs PostgreSQL (DATABASE_URL's server, else 127.0.0.1:5432); fails on any failed request
+# or a p95 of 300 ms or more. LOAD_ARGS="--users 20 --time 30s" changes the run.
+.PHONY: load
+load: $(STAMP)
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 # --- maintenance ------------------------------------------------------------
 

@@ -10,10 +10,15 @@ and funding streams are there), creates 30 filled persona's with zio/exports/tes
       they are fitted again in smaller type and continue on extra cards (no target)
 all for the "intern" audience, which prints the most. The time includes building the
 PersonaDocuments from the database, as an export does.
+
+    .venv/bin/python bench/exports_pdf.py [a] [b] [c] [d] [--json]    (no letter: all four)
+
+--json also prints the figures as JSON (for bench/run_all.py).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -94,17 +99,24 @@ def main() -> None:
 
     pdf.render_html("<p>warm-up</p>")  # imports WeasyPrint and loads the fonts once
     print(f"{os.cpu_count()} cores, best of {ROUNDS}")
+    chosen_parts = [part for part in sys.argv[1:] if not part.startswith("--")] or list("abcd")
+    figures: dict[str, float] = {}
     for label, writer, chosen, target in (
         ("(a) waaier, 12 persona's", pdf.waaier_cards, personas[:12], 5.0),
         ("(b) waaier on A4, 12 persona's", pdf.waaier_a4, personas[:12], None),
         ("(c) session pack, 30 persona's", pdf.session_pack, personas, 15.0),
         ("(d) waaier, 12 persona's, 3 too full", pdf.waaier_cards, full, None),
     ):
+        if label[1] not in chosen_parts:
+            continue
         seconds, rendered = best_of(export(writer, chosen))
+        figures[label[1]] = seconds
         assert isinstance(rendered, pdf.Rendered)
         verdict = "" if target is None else ("  ok" if seconds < target else "  TOO SLOW")
         goal = "" if target is None else f" (target < {target:.0f} s)"
         print(f"{label}: {seconds:.2f} s{goal}, {len(rendered.content) / 1024:.0f} KiB{verdict}")
+    if "--json" in sys.argv[1:]:
+        print("BENCH-JSON " + json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Time the latent class analysis and compare it with other ways of grouping pupils. Run by
 hand, not in CI; prints the figures used in docs/adr/0012:
 
-    .venv/bin/python bench/grouping.py [a] [b] [c]      (no argument: all three)
+    .venv/bin/python bench/grouping.py [a] [b] [c] [t] [--json]    (no letter: a, b and c)
 
 a. 10,000 pupils x 30 signals, k = 1..8 with 5 random starts: `analyse` without bootstrap
    against the bare StepMix fits (same data, k range, starts and tolerance), then the
@@ -11,11 +11,16 @@ b. 100,000 pupils x 30 signals with the product's default settings (k = 1..10, 5
 c. Over 20 synthetic screenings (2,000 pupils, 6 groups, 30 signals; clear and overlapping
    groups): adjusted Rand index and time of LCA, k-modes and hierarchical clustering.
 
+t. For `make bench` (bench/run_all.py): 10,000 pupils x 30 signals with the product's default
+   settings (k = 1..10, 5 starts, 10 bootstrap refits), one run; --json also prints the
+   figures as JSON.
+
 The data come from zio/grouping/tests/synthetic.py (groups of unequal size, noise).
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
@@ -124,6 +129,16 @@ def part_b() -> None:
     )
 
 
+def part_t(pupils: int = 10_000) -> None:
+    data = synthetic_screening(2028, pupils=pupils, groups=6, signals=30)
+    print(f"(t) {pupils:,} pupils x 30 signals, default settings (k = 1..10, 5 starts, 10 refits)")
+    fits, boot, chosen = timed_analyse(data.values, AnalysisSettings(seed=1))
+    print(f"    fits {fits:.1f} s + bootstrap {boot:.1f} s = {fits + boot:.1f} s (k = {chosen})")
+    if "--json" in sys.argv[1:]:
+        figures = {"pupils": pupils, "fits_s": fits, "bootstrap_s": boot, "chosen_k": chosen}
+        print("BENCH-JSON " + json.dumps(figures))
+
+
 # --- c: methods compared ------------------------------------------------------------------------
 
 K_RANGE = range(2, 9)
@@ -227,9 +242,9 @@ def part_c(seeds: int = 20) -> None:
 
 
 def main() -> None:
-    parts = sys.argv[1:] or ["a", "b", "c"]
+    parts = [part for part in sys.argv[1:] if not part.startswith("--")] or ["a", "b", "c"]
     for part in parts:
-        {"a": part_a, "b": part_b, "c": part_c}[part]()
+        {"a": part_a, "b": part_b, "c": part_c, "t": part_t}[part]()
 
 
 if __name__ == "__main__":

@@ -6,11 +6,13 @@ regional price levels) and times the region page through Django's test client (t
 request: middleware, filters, the overview, the template), median of 10 after one warm-up
 request, with the number of database queries. Target: under 300 ms, and a query count that
 does not grow with the number of schools (zio/regions/tests/test_region.py asserts that part).
-PROFILE=1 prints a profile of one request instead.
+PROFILE=1 prints a profile of one request instead; --json also prints the figures as JSON (for
+bench/run_all.py).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -126,6 +128,9 @@ def main() -> None:
     print(f"{SCHOOLS} schools x {PERSONAS} persona's, {lines} cost lines")
     print(f"region page: median {statistics.median(times) * 1000:.0f} ms of {ROUNDS}")
     print(f"database queries per page: {len(captured)}")
+    if "--json" in sys.argv[1:]:
+        median_ms = statistics.median(times) * 1000
+        print("BENCH-JSON " + json.dumps({"median_ms": median_ms, "queries": len(captured)}))
 
 
 if __name__ == "__main__":

@@ -4,11 +4,13 @@ Writes a CSV of 100,000 pupils x 40 signals (plus age, grade, school type and 8 
 columns) to a temporary folder, then times, best of 3:
   (a) polars alone reading it, every column as text;
   (b) read_and_validate on the same file (reading the bytes included).
-Prints both, their ratio, and the peak memory of the import.
+Prints both, their ratio, and the peak memory of the import; --json also prints the figures as
+JSON (for bench/run_all.py).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import resource
@@ -121,6 +123,15 @@ def main() -> None:
         f"(before the import runs: {rss_before / 1024:.0f} MB)"
     )
     print(f"peak Python allocations during one import (tracemalloc): {python_peak / 1e6:.0f} MB")
+    if "--json" in sys.argv[1:]:
+        figures = {
+            "pupils": PUPILS,
+            "signals": len(spec.signals),
+            "polars_s": polars_alone,
+            "import_s": imported,
+            "peak_rss_mb": rss_after / 1024,
+        }
+        print("BENCH-JSON " + json.dumps(figures))
 
 
 if __name__ == "__main__":
