@@ -144,6 +144,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # Data minimisation: no log of successful log-ins until the audit log (with retention) exists.
 AXES_DISABLE_ACCESS_LOG = True
+# Behind reverse proxies: how many (each appends to X-Forwarded-For). 0 = use REMOTE_ADDR.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "zio.common.client.client_address"
 
 # Sessions: expire after inactivity.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 4)
@@ -166,6 +169,9 @@ SCREENING_MAX_UPLOAD_MB = env.int("SCREENING_MAX_UPLOAD_MB", default=20)
 SCREENING_MAX_ROWS = env.int("SCREENING_MAX_ROWS", default=200_000)
 # Files up to this size are imported while the user waits; larger ones by the worker.
 SCREENING_INLINE_MAX_BYTES = env.int("SCREENING_INLINE_MAX_BYTES", default=512 * 1024)
+# Screenings are kept for the current school year and this many before it; older ones are
+# deleted by `manage.py screening_retention` (run it daily or weekly, see docs/privacy.md).
+SCREENING_RETENTION_YEARS = env.int("SCREENING_RETENTION_YEARS", default=2)
 PUPIL_CODE_KEY = env.str("PUPIL_CODE_KEY", default="")
 if not PUPIL_CODE_KEY:
     if not DEBUG:

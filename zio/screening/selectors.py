@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -12,7 +13,7 @@ from zio.common.privacy import SuppressedCount
 from zio.organisations.models import Organisation
 
 from . import storage
-from .models import Screening, ScreeningImport
+from .models import ImportStatus, Screening, ScreeningImport
 from .spec import ParsedScreening, SignalColumn
 from .statistics import (
     UNKNOWN_LABEL,
@@ -148,3 +149,35 @@ def statistics_as_dict(screening: Screening, stats: PopulationStatistics) -> dic
         },
         "statements": [s.sentence for s in stats.statements],
     }
+
+
+def school_year_start(today: date) -> int:
+    """The first calendar year of the school year `today` falls in; one starts on 1 August."""
+    return today.year if today.month >= 8 else today.year - 1
+
+
+def _oldest_kept(today: date, years: int) -> str:
+    if years < 0:
+        raise ValueError("years cannot be negative")
+    start = school_year_start(today) - years
+    return f"{start}-{start + 1}"
+
+
+def screenings_expired(*, today: date, years: int) -> QuerySet[Screening]:
+    """Screenings of every organisation whose school year lies more than `years` school years
+    before the current one: with 2, in 2026-2027 those of 2023-2024 and before.
+
+    Not scoped to an organisation on purpose: retention is the platform's rule, run by the
+    operator (`manage.py screening_retention`), never a page.
+    """
+    # "YYYY-YYYY" strings sort as their years do (clean_school_year keeps them to 2000-2100).
+    return Screening.objects.filter(school_year__lt=_oldest_kept(today, years))
+
+
+def screening_imports_expired(*, today: date, years: int) -> QuerySet[ScreeningImport]:
+    """Finished imports of the same expired school years (refused ones too, which have no
+    screening). Unfinished ones are left to their worker."""
+    return ScreeningImport.objects.filter(
+        school_year__lt=_oldest_kept(today, years),
+        status__in=[ImportStatus.DONE, ImportStatus.FAILED],
+    )

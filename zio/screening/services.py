@@ -10,13 +10,16 @@ import hashlib
 import hmac
 import logging
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +32,7 @@ from zio.personas.models import Signal
 from . import storage
 from .importers import read_and_validate
 from .models import ImportStatus, Screening, ScreeningImport
+from .selectors import screening_imports_expired, screenings_expired
 from .spec import ImportRefused, Limits, ParsedScreening, Problem, ScreeningSpec, SignalColumn
 
 if TYPE_CHECKING:
@@ -208,3 +212,38 @@ def screening_set_pooling_consent(*, screening: Screening, user: User, consent: 
 def screening_delete(*, screening: Screening) -> None:
     """Delete a screening for good (e.g. when a school wants its data gone)."""
     screening.delete()
+
+
+@dataclass(frozen=True)
+class ExpiredYear:
+    organisation: str
+    school_year: str
+    screenings: int
+
+
+def screenings_expired_summary(*, today: date, years: int) -> list[ExpiredYear]:
+    """What `screenings_delete_expired` would delete: per organisation and school year."""
+    rows = (
+        screenings_expired(today=today, years=years)
+        .values("organisation__name", "school_year")
+        .annotate(count=Count("pk"))
+        .order_by("organisation__name", "school_year")
+    )
+    return [ExpiredYear(r["organisation__name"], r["school_year"], r["count"]) for r in rows]
+
+
+def screenings_delete_expired(*, today: date, years: int) -> list[ExpiredYear]:
+    """Delete the screenings older than the retention period (SCREENING_RETENTION_YEARS),
+    all or nothing, with the finished imports of those years: an import keeps the uploaded
+    file's name, which may name a pupil."""
+    with transaction.atomic():
+        summary = screenings_expired_summary(today=today, years=years)
+        for screening in screenings_expired(today=today, years=years).defer("data"):
+            screening_delete(screening=screening)
+        for job in screening_imports_expired(today=today, years=years):
+            # A finished import's upload is already gone; this catches one a crash left
+            # behind. Only after the commit, so a rollback cannot lose a file it still needs.
+            path = _private_path(job)
+            transaction.on_commit(partial(path.unlink, missing_ok=True))
+            job.delete()
+    return summary

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zio.accounts.models import User
+from zio.common.client import client_address
 from zio.common.types import HtmxHttpRequest, OrganisationRequest
 from zio.organisations.constants import Role
 from zio.organisations.permissions import membership_required
@@ -375,7 +376,7 @@ def guest_join(request: HtmxHttpRequest) -> HttpResponse:
     """Join a session with its code: as a guest with a name, or, when logged in, with the
     account. Public, like the login page: the code is the credential."""
     member = request.user.is_authenticated
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     if request.method == "POST":
         form = JoinForm(request.POST, member=member)
         try:
@@ -430,6 +431,10 @@ def _stand(table: WorkshopTable) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
 
+def _marks(table: WorkshopTable, viewer: Participant | None) -> tuple[str, str]:
+    return _version(table, viewer), _stand(table)
+
+
 def _version(table: WorkshopTable, viewer: Participant | None) -> str:
     """The board as this viewer sees it, in one string: the table's revision (raised by every
     write), the minutes left on the timer, and where the viewer sits."""
@@ -444,7 +449,12 @@ def _board_html(
     access: WorkshopAccess,
     table: WorkshopTable,
     board: selectors.Board | None = None,
+    marks: tuple[str, str] | None = None,
 ) -> str:
+    """The polled board. `marks` (version, stand) must be read before the board's data: a
+    write that lands in between then makes them stale, and the next poll fetches it, where
+    marks read last could claim a state that the rendered board does not show yet."""
+    version, stand = marks or _marks(table, access.participant)
     board = board or selectors.table_board(table, access.participant)
     context = {
         "workshop": access.workshop,
@@ -454,8 +464,8 @@ def _board_html(
         "seated": access.participant is not None and access.participant.table_id == table.pk,
         "timer": selectors.table_timer(table),
         "rounds": Round,
-        "version": _version(table, access.participant),
-        "stand": _stand(table),
+        "version": version,
+        "stand": stand,
         "poll_seconds": POLL_SECONDS,
     }
     return render_to_string("workshops/_board.html", context, request=request)
@@ -476,6 +486,7 @@ def _canvas_page(
 ) -> HttpResponse:
     bound = bound or {}
     participant = access.participant
+    marks = _marks(table, participant)  # first: see _board_html
     board = selectors.table_board(table, participant)
     is_facilitator = request.user.is_authenticated and table.facilitator_id == request.user.pk
     intro = getattr(participant, "introduction", None) if participant else None
@@ -529,7 +540,7 @@ def _canvas_page(
         "Round": Round,
         "timer": selectors.table_timer(table),
         "board": board,
-        "board_html": mark_safe(_board_html(request, access, table, board)),  # noqa: S308
+        "board_html": mark_safe(_board_html(request, access, table, board, marks)),  # noqa: S308
         "note_form": bound.get("post-it")
         or NoteForm(prefix="postit", initial={"kind": NoteKind.ACTOR}),
         "round_form": bound.get("ronde")
@@ -590,13 +601,14 @@ def table_board(request: HtmxHttpRequest, access: WorkshopAccess, table_id: int)
     """What the canvas polls: 204 while nothing changed, the new board when something did,
     and a full reload when the round or the top 3 changed (the forms depend on those)."""
     table_ = _table_of(access, table_id)
-    if request.GET.get("stand") != _stand(table_):
+    version, stand = _marks(table_, access.participant)
+    if request.GET.get("stand") != stand:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    if request.GET.get("v") == _version(table_, access.participant):
+    if request.GET.get("v") == version:
         return HttpResponse(status=204)
-    return HttpResponse(_board_html(request, access, table_))
+    return HttpResponse(_board_html(request, access, table_, marks=(version, stand)))
 
 
 def _participant(access: WorkshopAccess) -> Participant:
