@@ -25,7 +25,29 @@ MAX_REACTION = 1000
 MAX_REASON = 300
 
 
-class Publication(models.Model):
+class Moderated(models.Model):
+    """Hidden by the moderation (with who, when and why), for publications and reactions."""
+
+    hidden_at = models.DateTimeField(_("verborgen op"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verborgen door"),
+    )
+    hidden_reason = models.CharField(_("reden"), max_length=MAX_REASON, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Publication(Moderated):
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
@@ -75,16 +97,6 @@ class Publication(models.Model):
     )
     published_at = models.DateTimeField(_("gepubliceerd op"))
     updated_at = models.DateTimeField(_("bijgewerkt op"))
-    hidden_at = models.DateTimeField(_("verborgen op"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verborgen door"),
-    )
-    hidden_reason = models.CharField(_("reden"), max_length=MAX_REASON, blank=True)
 
     class Meta:
         verbose_name = _("publicatie in de bibliotheek")
@@ -106,10 +118,6 @@ class Publication(models.Model):
         return self.title
 
     @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
     def group_size_label(self) -> str:
         return band_label(self.group_size_min, self.group_size_max)
 
@@ -118,7 +126,7 @@ class Publication(models.Model):
         return [SchoolType(t).name for t in self.school_types]
 
 
-class PublicationReaction(models.Model):
+class PublicationReaction(Moderated):
     """What another organisation says about a published persona ("wat werkte bij ons")."""
 
     publication = models.ForeignKey(
@@ -145,16 +153,6 @@ class PublicationReaction(models.Model):
     show_organisation = models.BooleanField(_("naam van de organisatie tonen"), default=True)
     text = models.TextField(_("reactie"), max_length=MAX_REACTION)
     created_at = models.DateTimeField(_("geplaatst op"), auto_now_add=True)
-    hidden_at = models.DateTimeField(_("verborgen op"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verborgen door"),
-    )
-    hidden_reason = models.CharField(_("reden"), max_length=MAX_REASON, blank=True)
 
     class Meta:
         verbose_name = _("reactie in de bibliotheek")
@@ -163,10 +161,6 @@ class PublicationReaction(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
 
 class Adoption(models.Model):

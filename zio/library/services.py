@@ -23,7 +23,7 @@ from zio.personas.constants import PersonaStatus, Section
 from zio.personas.models import Persona, Signal
 
 from . import search
-from .models import Adoption, Publication, PublicationReaction
+from .models import Adoption, Moderated, Publication, PublicationReaction
 from .public_copy import has_email, mentions, scrub, size_band, texts
 from .selectors import may_moderate_publication, may_moderate_reaction
 
@@ -270,23 +270,34 @@ def _reason(reason: str) -> str:
     return reason
 
 
+MODERATION_FIELDS = ["hidden_at", "hidden_by", "hidden_reason"]
+
+
+def _hide(item: Moderated, *, user: User, reason: str, exclude: list[str] | None = None) -> None:
+    item.hidden_reason = _reason(reason)
+    item.hidden_at = timezone.now()
+    item.hidden_by = user
+    item.full_clean(exclude=exclude)
+    item.save(update_fields=MODERATION_FIELDS)
+
+
+def _show(item: Moderated) -> None:
+    item.hidden_at = None
+    item.hidden_by = None
+    item.hidden_reason = ""
+    item.save(update_fields=MODERATION_FIELDS)
+
+
 def publication_hide(*, publication: Publication, user: User, reason: str) -> None:
     if not may_moderate_publication(user):
         raise ValidationError(NOT_MODERATOR)
-    publication.hidden_reason = _reason(reason)
-    publication.hidden_at = timezone.now()
-    publication.hidden_by = user
-    publication.full_clean(exclude=["source", "published_by"])
-    publication.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _hide(publication, user=user, reason=reason, exclude=["source", "published_by"])
 
 
 def publication_unhide(*, publication: Publication, user: User) -> None:
     if not may_moderate_publication(user):
         raise ValidationError(NOT_MODERATOR)
-    publication.hidden_at = None
-    publication.hidden_by = None
-    publication.hidden_reason = ""
-    publication.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _show(publication)
 
 
 def reaction_hide(
@@ -294,11 +305,7 @@ def reaction_hide(
 ) -> None:
     if not may_moderate_reaction(user, membership, reaction.publication):
         raise ValidationError(NOT_MODERATOR)
-    reaction.hidden_reason = _reason(reason)
-    reaction.hidden_at = timezone.now()
-    reaction.hidden_by = user
-    reaction.full_clean()
-    reaction.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _hide(reaction, user=user, reason=reason)
 
 
 def reaction_unhide(
@@ -306,7 +313,4 @@ def reaction_unhide(
 ) -> None:
     if not may_moderate_reaction(user, membership, reaction.publication):
         raise ValidationError(NOT_MODERATOR)
-    reaction.hidden_at = None
-    reaction.hidden_by = None
-    reaction.hidden_reason = ""
-    reaction.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _show(reaction)
