@@ -183,24 +183,29 @@ def _scenarios_with_lines(region: Region) -> dict[int, list[tuple[int, _Scenario
     up by the database per payer, stream, unit and number of pupils (in whole cents, from
     `CostLine.unit_amount_cents`, so the sums are exact on SQLite and PostgreSQL alike). Two
     queries, however large the region."""
+    compared = Scenario.objects.filter(
+        persona__in=shared_personas(region).values("pk"),
+        kind__in=[ScenarioKind.CURRENT, ScenarioKind.DESIRED],
+    )
     scenarios = {
         pk: _Scenario(kind, label, name, [])
-        for pk, kind, label, name in Scenario.objects.filter(
-            persona__in=shared_personas(region).values("pk"),
-            kind__in=[ScenarioKind.CURRENT, ScenarioKind.DESIRED],
-        ).values_list("pk", "kind", "label", "name")
+        for pk, kind, label, name in compared.values_list("pk", "kind", "label", "name")
     }
     owner: dict[int, int] = {}
     fields = ("scenario_id", "scenario__persona_id", "payer_id", "funding_stream_id", "unit")
     parts = (
-        CostLine.objects.filter(scenario_id__in=list(scenarios) or [0])
+        # A subquery, not a list of ids: a large region would pass SQLite's parameter limit.
+        CostLine.objects.filter(scenario__in=compared.values("pk"))
         .values(*fields, "pupils")
         .annotate(cents=Sum("unit_amount_cents"))
         .order_by()
         .values_list(*fields, "pupils", "cents")
     )
     for scenario_id, persona_id, payer_id, stream_id, unit, pupils, cents in parts:
-        scenarios[scenario_id].parts.append(_Part(payer_id, stream_id, unit, pupils, cents))
+        scenario = scenarios.get(scenario_id)
+        if scenario is None:
+            continue  # made between the two queries: not part of what this page shows
+        scenario.parts.append(_Part(payer_id, stream_id, unit, pupils, cents))
         owner[scenario_id] = persona_id
     by_persona: dict[int, list[tuple[int, _Scenario]]] = defaultdict(list)
     for scenario_id in sorted(owner):
