@@ -88,6 +88,8 @@ lint: $(STAMP)
 checks: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) manage.py check
+	@# Security lint of the product code: no finding of high severity may stand.
+	$(VENV)/bin/bandit --quiet --recursive zio config --exclude '*/tests/*' --severity-level high
 
 .PHONY: test-sqlite
 test-sqlite: $(STAMP)

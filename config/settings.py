@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "zio.common",
     "zio.accounts",
     "zio.organisations",
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
     "zio.regions",
     "zio.library",
     "zio.api",
+    "zio.audit",
     "zio.demo",
 ]
 
@@ -63,14 +67,21 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "zio.common.middleware.SessionRefreshMiddleware",
     "zio.common.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session as verified once the second log-in step (TOTP) is done.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zio.organisations.middleware.ActiveOrganisationMiddleware",
+    # Sends users who still owe the second log-in step (or must set it up) to that page.
+    "zio.accounts.middleware.TwoFactorMiddleware",
+    # Logs who looked at, changed or exported what (after the organisation is known).
+    "zio.audit.middleware.AuditMiddleware",
     # Axes goes last so it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,11 +161,22 @@ AXES_CLIENT_IP_CALLABLE = "zio.common.client.client_address"
 
 # Sessions: expire after inactivity.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 4)
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry moves on with use, written at most once per this many seconds (not on every
+# request: see zio.common.middleware.SessionRefreshMiddleware).
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "zio.common.views.csrf_failure"
+
+# Two-factor log-in (django-otp): the name the authenticator app shows, and how wrong codes
+# are slowed down (after n wrong codes in a row, wait factor * 2^(n-1) seconds).
+OTP_TOTP_ISSUER = "ZiO Persona's"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_RECOVERY_CODES = 10
+# Platform staff may remove a user's devices (a lost phone), but never read their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Invitations are one-time links a beheerder copies; they expire.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
@@ -172,6 +194,9 @@ SCREENING_INLINE_MAX_BYTES = env.int("SCREENING_INLINE_MAX_BYTES", default=512 *
 # Screenings are kept for the current school year and this many before it; older ones are
 # deleted by `manage.py screening_retention` (run it daily or weekly, see docs/privacy.md).
 SCREENING_RETENTION_YEARS = env.int("SCREENING_RETENTION_YEARS", default=2)
+# The audit log (who viewed, changed or exported what) is kept this many days; older events are
+# deleted by `manage.py audit_retention` (run it daily).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 PUPIL_CODE_KEY = env.str("PUPIL_CODE_KEY", default="")
 if not PUPIL_CODE_KEY:
     if not DEBUG:

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("zio.common.urls")),
     path("", include("zio.accounts.urls")),
     path("", include("zio.organisations.urls")),
+    path("", include("zio.audit.urls")),
     path("", include("zio.personas.urls")),
     path("", include("zio.screening.urls")),
     path("", include("zio.grouping.urls")),

@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from zio.accounts.tests.factories import UserFactory
 from zio.api.models import ApiToken
+from zio.audit.models import Action as AuditAction
+from zio.audit.models import AuditEvent
 from zio.costs.models import CostLine, Scenario, Tariff
 from zio.exports import services as export_services
 from zio.exports.document import Audience
@@ -82,6 +84,7 @@ PUBLIC_ROUTES = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "organisations:invitation_accept",  # the secret token in the link is the credential
+    "organisations:deleted",  # says only that an organisation was deleted; holds no data
     "workshops:join",  # the session's code is the credential, typed into the form
     "api:docs",  # describes the API; holds no data
     "api:v1:openapi-json",  # the API's schema; holds no data
@@ -224,6 +227,18 @@ def world(db: None) -> dict[str, object]:
         user=beheerder_a.user, organisation=org_a, name="Marker-Sleutel-A-3S"
     )
 
+    # A's audit log names A's members and persona's.
+    AuditEvent.objects.create(
+        organisation_id=org_a.pk,
+        organisation_name=org_a.name,
+        actor_id=beheerder_a.user.pk,
+        actor_name=MARKERS[1],
+        action=AuditAction.VIEWED,
+        object_type="persona",
+        object_id=str(persona_a.pk),
+        object_label=MARKERS[2],
+    )
+
     org_b = OrganisationFactory.create(name="Andere Organisatie B", kind=OrganisationKind.SCHOOL)
     beheerder_b = MembershipFactory.create(organisation=org_b, role=Role.BEHEERDER)
     PersonaFactory.create(organisation=org_b, name="Persona B")
@@ -259,6 +274,8 @@ def world(db: None) -> dict[str, object]:
             "token_id": token_a.pk,
             "publication_id": publication_a.pk,
             "reaction_id": library_reaction_a.pk,
+            # The admin's page of a TOTP device (django-otp): staff only, like all of the admin.
+            "pk": 1,
             **GUESSED_SECRETS,
             **NOT_OBJECTS,
         },
@@ -278,6 +295,7 @@ def _snapshot_of_a(org_a: Organisation) -> tuple[object, ...]:
     org_a.refresh_from_db()
     return (
         org_a.name,
+        org_a.require_two_factor,
         sorted(Membership.objects.filter(organisation=org_a).values_list("pk", "user_id", "role")),
         sorted(
             Invitation.objects.filter(organisation=org_a).values_list(
@@ -350,6 +368,8 @@ def _snapshot_of_a(org_a: Organisation) -> tuple[object, ...]:
             )
         ),
         sorted(ApiToken.objects.filter(organisation=org_a).values_list("pk", "revoked_at")),
+        # B's requests never write into A's log either.
+        AuditEvent.objects.filter(organisation_id=org_a.pk).count(),
     )
 
 

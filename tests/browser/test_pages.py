@@ -128,6 +128,12 @@ def test_every_reachable_page_passes_for_this_role(
         "organisations:members",
         "api:tokens",
         "api:docs",
+        "accounts:two_factor",
+        *(
+            ("audit:log", "organisations:data_export", "organisations:delete")
+            if email == "schoolleider@regenboog.example"
+            else ()
+        ),
     ):
         assert f"{live_server.url}{reverse(name)}" in visited, f"{name} not reachable"
     assert any("/personas/" in url and url.rstrip("/")[-1].isdigit() for url in visited)
@@ -155,6 +161,7 @@ def test_pages_outside_the_navigation_pass(
         audit.visit(base + reverse(name))
     audit.visit(base + reverse("accounts:password_reset_confirm", args=["MQ", "fout"]))
     audit.visit(base + reverse("organisations:invitation_accept", args=[token]))
+    audit.visit(base + reverse("organisations:deleted"))
     audit.visit(base + "/bestaat-niet/", expect_status=404)
 
     # A wrong password and a form with errors

@@ -4,7 +4,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import services
 from .models import User
 
 WRONG_LOGIN = _(
@@ -14,6 +17,13 @@ INACTIVE_ACCOUNT = _("Dit account is uitgeschakeld. Neem contact op met je behee
 EMAIL_TAKEN = _("Er is al een account met dit e-mailadres. Log in om de uitnodiging te gebruiken.")
 WRONG_EMAIL = _("Deze uitnodiging is voor een ander e-mailadres. Gebruik dat adres.")
 PASSWORDS_DIFFER = _("De twee wachtwoorden zijn niet gelijk.")
+CODE_EMPTY = _("Vul de code uit je app in.")
+CODE_NOT_SIX_DIGITS = _("Een code uit je app heeft 6 cijfers, bijvoorbeeld 123456.")
+RECOVERY_CODE_EMPTY = _("Vul een van je herstelcodes in.")
+RECOVERY_CODE_SHAPE = _(
+    "Een herstelcode heeft 10 letters en cijfers, bijvoorbeeld abcde-23456. "
+    "Of vul de 6 cijfers uit je app in."
+)
 
 
 class LoginForm(AuthenticationForm):
@@ -79,3 +89,75 @@ class RegistrationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+def _app_code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Code uit je app"),
+        max_length=20,
+        error_messages={"required": CODE_EMPTY},
+        help_text=_("De 6 cijfers die je authenticator-app nu laat zien."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+def _six_digits(value: str) -> str:
+    code = value.replace(" ", "").replace("-", "")
+    if not (code.isdigit() and len(code) == 6):
+        raise forms.ValidationError(CODE_NOT_SIX_DIGITS)
+    return code
+
+
+class AppCodeForm(forms.Form):
+    """A current code from the authenticator app, checked against one device: the app being
+    set up, or the app in use before a change (new recovery codes)."""
+
+    code = _app_code_field()
+
+    def __init__(self, *args: Any, device: TOTPDevice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self) -> str:
+        code = _six_digits(self.cleaned_data["code"])
+        services.two_factor_check_app_code(device=self.device, code=code)
+        return code
+
+
+class LoginCodeForm(forms.Form):
+    """The second log-in step: a code from the app, or (with `recovery`) a recovery code.
+    Either kind is accepted in either field; `recovery` only sets the label and keyboard."""
+
+    code = _app_code_field()
+
+    def __init__(self, *args: Any, user: User, recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.recovery = recovery
+        self.device: Device | None = None
+        if recovery:
+            field = self.fields["code"]
+            field.label = _("Herstelcode")
+            field.help_text = _("Een van de codes die je hebt bewaard, bijvoorbeeld abcde-23456.")
+            field.error_messages["required"] = RECOVERY_CODE_EMPTY
+            field.widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        digits = code.replace(" ", "")
+        if not (digits.isdigit() and len(digits) == 6):
+            if not self.recovery and digits.isdigit():
+                raise forms.ValidationError(CODE_NOT_SIX_DIGITS)
+            normalised = services.normalise_recovery_code(code)
+            if len(normalised) != services.RECOVERY_CODE_LENGTH or not normalised.isalnum():
+                raise forms.ValidationError(RECOVERY_CODE_SHAPE)
+        self.device = services.two_factor_check_login_code(user=self.user, code=code)
+        return code
+
+
+class OrganisationTwoFactorForm(forms.Form):
+    """Whether the active organisation requires two-factor log-in (a hidden field per button)."""
+
+    require_two_factor = forms.BooleanField(required=False, widget=forms.HiddenInput)

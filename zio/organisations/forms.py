@@ -1,8 +1,15 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .constants import Role
-from .models import Membership
+from .models import Membership, Organisation
+
+if TYPE_CHECKING:
+    from zio.accounts.models import User
 
 NOT_YOUR_ORGANISATION = _("Kies een organisatie waar je lid van bent.")
 
@@ -50,3 +57,46 @@ class InvitationForm(forms.Form):
         required=False,
         help_text=_("Voor jezelf, bijvoorbeeld: 'voor de nieuwe intern begeleider'."),
     )
+
+
+WRONG_ORGANISATION_NAME = _(
+    "Dit is niet de naam van de organisatie. Typ de naam precies zoals hierboven, met "
+    "hoofdletters en spaties."
+)
+WRONG_PASSWORD = _("Dit wachtwoord klopt niet. Vul het wachtwoord in waarmee je inlogt.")
+
+
+class OrganisationDeleteForm(forms.Form):
+    """Deleting an organisation asks for its name (to be sure which one) and the beheerder's
+    own password (to be sure who)."""
+
+    name = forms.CharField(
+        label=_("Naam van de organisatie"),
+        max_length=200,
+        help_text=_("Typ de naam over om te bevestigen dat je deze organisatie verwijdert."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label=_("Jouw wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(
+        self, *args: object, organisation: Organisation, user: User, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.organisation = organisation
+        self.user = user
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        if name != self.organisation.name.strip():
+            raise forms.ValidationError(WRONG_ORGANISATION_NAME, code="wrong_name")
+        return name
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(WRONG_PASSWORD, code="wrong_password")
+        return password

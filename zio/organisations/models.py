@@ -38,6 +38,11 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Alleen voor SO en VSO: de clusters (1 tot en met 4) van de school."),
     )
+    require_two_factor = models.BooleanField(
+        _("tweestapsverificatie verplicht"),
+        default=False,
+        help_text=_("Alle leden moeten bij het inloggen ook een code uit een app invullen."),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:

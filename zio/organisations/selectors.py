@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from zio.accounts.selectors import has_two_factor_expression
+
 from .models import Invitation, Membership, Organisation, Region, hash_invitation_token
 
 if TYPE_CHECKING:
@@ -21,9 +23,12 @@ def memberships_for_user(user: User) -> QuerySet[Membership]:
 
 
 def members_for_organisation(organisation: Organisation) -> QuerySet[Membership]:
+    """With `has_two_factor` on each membership, so a beheerder sees who still has to set it
+    up (one subquery, not a query per member)."""
     return (
         Membership.objects.for_organisation(organisation)
         .select_related("user")
+        .annotate(has_two_factor=has_two_factor_expression())
         .order_by("user__full_name", "user__email")
     )
 

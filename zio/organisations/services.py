@@ -6,24 +6,31 @@ and raises ValidationError with a Dutch message that the view shows as it is.
 
 from __future__ import annotations
 
+import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from zio.accounts.services import user_create
+from zio.audit import services as audit
+from zio.audit.models import Action as AuditAction
 
+from . import archive
 from .constants import Cluster, OrganisationKind, Role, SchoolType
 from .models import Invitation, Membership, Organisation, Region, hash_invitation_token
 
 if TYPE_CHECKING:
     from zio.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 LAST_BEHEERDER = _(
     "Een organisatie heeft altijd minstens één beheerder. Maak eerst iemand anders beheerder."
@@ -37,6 +44,11 @@ INVITATION_WRONG_EMAIL = _(
     "Log in met het e-mailadres waarvoor de uitnodiging bedoeld is."
 )
 NOT_A_MEMBER = _("Je bent geen lid van deze organisatie.")
+ONLY_BEHEERDER_DELETES = _("Alleen een beheerder van de organisatie kan haar verwijderen.")
+ORGANISATION_IN_USE = _(
+    "De organisatie kan niet worden verwijderd: andere gegevens verwijzen nog naar %(rows)s. "
+    "Er is niets verwijderd; neem contact op met de platformbeheerder."
+)
 
 
 def unique_slug(name: str) -> str:
@@ -187,3 +199,79 @@ def invitation_accept_new_user(
     with transaction.atomic():
         user = user_create(email=email, password=password, full_name=full_name)
         return invitation_accept(invitation=invitation, user=user)
+
+
+@dataclass(frozen=True)
+class OrganisationDeleted:
+    name: str
+    counts: dict[str, int]
+    deleted_user_ids: frozenset[int]
+    file_count: int
+
+
+def delete_organisation(organisation: Organisation, *, by: User | None) -> OrganisationDeleted:
+    """Delete the organisation with everything that belongs to it (see archive.py), in one
+    transaction, and the accounts of members who belong nowhere else. Files go only once the
+    deletion is committed. `by`: the beheerder who asked, or None for platform staff at the
+    command line."""
+    if by is not None and not by.is_staff:
+        is_beheerder = Membership.objects.filter(
+            user=by, organisation=organisation, role=Role.BEHEERDER
+        ).exists()
+        if not is_beheerder:
+            raise PermissionDenied(ONLY_BEHEERDER_DELETES)
+    with transaction.atomic():
+        # Locked, so that nothing is added to it (a membership, a persona) while it goes.
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        name = organisation.name
+        collector = archive.collect(organisation, deleting=True)
+        if collector.protected:
+            rows = ", ".join(sorted({str(obj._meta.verbose_name) for obj in collector.protected}))
+            raise ValidationError(ORGANISATION_IN_USE % {"rows": rows})
+        files = archive.stored_files(archive.rows_by_model(collector))
+        leaving = archive.leaving_user_ids(organisation)
+        # One event that says what went, instead of one per persona, screening and member.
+        with audit.suppressed():
+            _total, counts = collector.delete()
+            deleted_users = _delete_leaving_users(leaving)
+        audit.record(
+            AuditAction.DELETED,
+            audit.Subject("organisation", str(organisation.pk), name, organisation.pk, name),
+            _deleted_summary(counts, len(deleted_users)),
+        )
+        for stored in files:
+            # After the commit: a rolled-back deletion keeps its files.
+            transaction.on_commit(stored.remove)
+    logger.info(
+        "Organisation %s (%s) deleted by %s: %s rows, %s accounts, %s files",
+        name,
+        organisation.slug,
+        by.pk if by is not None else "the command line",
+        sum(counts.values()),
+        len(deleted_users),
+        len(files),
+    )
+    return OrganisationDeleted(name, counts, frozenset(deleted_users), len(files))
+
+
+def _deleted_summary(counts: dict[str, int], accounts: int) -> str:
+    """What went, for the audit log: the kinds a beheerder asks about first, e.g.
+    "personas.persona: 4, screening.screening: 2, …, accounts.user: 1"."""
+    lower = {label.lower(): n for label, n in counts.items()}
+    parts = [f"{label}: {lower.get(label, 0)}" for label, _name in archive.HEADLINE]
+    return ", ".join([*parts, f"accounts.user: {accounts}"])
+
+
+def _delete_leaving_users(user_ids: set[int]) -> set[int]:
+    """Delete the accounts that have no membership left. Their places at other organisations'
+    doen-sessies stay, under the name they had, as a guest without a way back in: that session
+    belongs to the other organisation."""
+    from zio.accounts.models import User
+    from zio.workshops.models import Participant
+
+    # Checked again now: "no membership anywhere" after the organisation's went.
+    leaving = User.objects.filter(pk__in=user_ids, is_staff=False, memberships__isnull=True)
+    ids = set(leaving.values_list("pk", flat=True))
+    Participant.objects.filter(user__in=ids).update(user=None)
+    User.objects.filter(pk__in=ids).delete()
+    return ids

@@ -25,4 +25,7 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("organisatie/gegevens/", views.data_export, name="data_export"),
+    path("organisatie/verwijderen/", views.organisation_delete, name="delete"),
+    path("organisatie/verwijderd/", views.organisation_deleted, name="deleted"),
 ]

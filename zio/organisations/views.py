@@ -1,27 +1,31 @@
+import tempfile
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from zio.accounts.forms import RegistrationForm
 from zio.common.types import HtmxHttpRequest, OrganisationRequest
 
-from . import selectors, services
+from . import archive, selectors, services
 from .active import activate
 from .constants import Role
-from .forms import InvitationForm, RoleForm, SwitchOrganisationForm
+from .forms import InvitationForm, OrganisationDeleteForm, RoleForm, SwitchOrganisationForm
 from .models import Invitation, Membership
 from .permissions import membership_required
 
 NEW_INVITATION_SESSION_KEY = "new_invitation_link"
+DELETED_SESSION_KEY = "deleted_organisation_name"
 
 
 @membership_required()
@@ -252,4 +256,78 @@ def invitation_accept(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "form": form,
         },
         status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+# --- all of the organisation's data: download and delete ------------------------------------
+
+
+@membership_required(Role.BEHEERDER)
+@require_http_methods(["GET", "POST"])
+def data_export(request: OrganisationRequest) -> HttpResponse:
+    """Always the active organisation: there is no id in the URL to point elsewhere."""
+    organisation = request.organisation
+    if request.method == "POST":
+        # On disk, not in memory: with screenings and made exports the ZIP can be large.
+        target = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+        archive.write_export(organisation, target)
+        target.seek(0)
+        response = FileResponse(
+            target,
+            as_attachment=True,
+            filename=archive.export_filename(organisation),
+            content_type="application/zip",
+        )
+        # A streaming response; membership_required is typed for plain HttpResponses.
+        return cast(HttpResponse, response)
+    return render(
+        request,
+        "organisations/data_export.html",
+        {"organisation": organisation, "summary": archive.summary(organisation)},
+    )
+
+
+@membership_required(Role.BEHEERDER)
+@require_http_methods(["GET", "POST"])
+def organisation_delete(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = OrganisationDeleteForm(
+        request.POST or None, organisation=organisation, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.delete_organisation(organisation, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            account_deleted = request.user.pk in result.deleted_user_ids
+            remaining = (
+                [] if account_deleted else list(selectors.memberships_for_user(request.user))
+            )
+            if remaining:
+                activate(request, remaining[0])
+            else:
+                logout(request)
+            # After logout(), which starts a new session.
+            request.session[DELETED_SESSION_KEY] = {
+                "name": result.name,
+                "account_deleted": account_deleted,
+            }
+            return redirect("organisations:deleted")
+    return render(
+        request,
+        "organisations/delete.html",
+        {"organisation": organisation, "summary": archive.summary(organisation), "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_GET
+def organisation_deleted(request: HtmxHttpRequest) -> HttpResponse:
+    """Public: who deleted their organisation may have been logged out on the way here."""
+    deleted = request.session.pop(DELETED_SESSION_KEY, None) or {}
+    return render(
+        request,
+        "organisations/deleted.html",
+        {"name": deleted.get("name", ""), "account_deleted": deleted.get("account_deleted")},
     )

@@ -1,0 +1,56 @@
+"""Reads of the audit log, always for one organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date | None = None
+    end: date | None = None
+    action: str = ""
+    object_type: str = ""
+    actor_id: int | None = None
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def events_for_organisation(
+    organisation_id: int, filters: Filters = Filters()
+) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.for_organisation(organisation_id)
+    if filters.start:
+        events = events.filter(at__gte=_midnight(filters.start))
+    if filters.end:  # the whole end day counts
+        events = events.filter(at__lt=_midnight(filters.end + timedelta(days=1)))
+    if filters.action:
+        events = events.filter(action=filters.action)
+    if filters.object_type:
+        events = events.filter(object_type=filters.object_type)
+    if filters.actor_id is not None:
+        events = events.filter(actor_id=filters.actor_id)
+    return events.order_by("-at", "-pk")
+
+
+def actors_in_log(organisation_id: int) -> list[tuple[int, str]]:
+    """Everyone who appears in the organisation's log (also former members), newest name."""
+    names: dict[int, str] = {}
+    rows = (
+        AuditEvent.objects.for_organisation(organisation_id)
+        .filter(actor_id__isnull=False)
+        .order_by("actor_id", "-at")
+        .values_list("actor_id", "actor_name")
+    )
+    for actor_id, name in rows.iterator():
+        if actor_id is not None:
+            names.setdefault(actor_id, name)
+    return sorted(names.items(), key=lambda item: item[1].lower())
