@@ -59,7 +59,9 @@ def main() -> None:
 
         profile = cProfile.Profile()
         profile.runcall(client.get, url)
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            int(os.environ.get("PROFILE_LINES", "25"))
+        )
         return
     times = []
     for _ in range(ROUNDS):

@@ -85,3 +85,29 @@ def test_invitation_link_can_be_copied(demo: None, page: Page, live_server) -> N
     expect(copy).to_be_visible()
     copy.click()
     expect(page.locator("#invitation-link-status")).to_have_text("Gekopieerd")
+
+
+def test_the_second_log_in_step_works_with_the_keyboard_only(
+    demo: None, page: Page, live_server
+) -> None:
+    from django_otp.oath import totp
+
+    from zio.accounts import services as account_services
+    from zio.accounts.models import User
+
+    user = User.objects.get(email="ib@regenboog.example")
+    device = account_services.two_factor_setup_start(user=user)
+    account_services.two_factor_confirm(user=user, device=device)
+    device.refresh_from_db()
+
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.keyboard.type("ib@regenboog.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{reverse('accounts:two_factor_login')}**")
+    # The code field has focus when the page opens.
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.keyboard.type(f"{code:06d}")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + reverse("common:start"))

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_otp.models import Device
@@ -53,6 +54,7 @@ OWN_TWO_FACTOR_FIRST = _(
 # about 50 bits each; shown as two groups of 5 for reading.
 RECOVERY_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 RECOVERY_CODE_LENGTH = 10
+RECOVERY_CODE_SALT = "zio.accounts.recovery_code"
 
 
 def user_create(*, email: str, password: str, full_name: str = "") -> User:
@@ -62,6 +64,15 @@ def user_create(*, email: str, password: str, full_name: str = "") -> User:
 def normalise_recovery_code(code: str) -> str:
     """What the user typed, as stored: lower case, without spaces and dashes."""
     return "".join(ch for ch in code.lower() if ch not in " -\t")
+
+
+def recovery_code_digest(code: str) -> str:
+    """What is stored of a recovery code: a keyed hash (HMAC-SHA256 with SECRET_KEY), cut to
+    the 16 characters django-otp's StaticToken holds. A copy of the database alone gives no
+    usable code; changing SECRET_KEY voids the codes (users then make new ones)."""
+    return salted_hmac(
+        RECOVERY_CODE_SALT, normalise_recovery_code(code), algorithm="sha256"
+    ).hexdigest()[:16]
 
 
 def format_recovery_code(code: str) -> str:
@@ -111,7 +122,7 @@ def two_factor_check_login_code(*, user: User, code: str) -> Device:
     if code.isdigit() and len(code) == 6:
         device: Device | None = selectors.totp_device_confirmed(user=user)
     else:
-        code = normalise_recovery_code(code)
+        code = recovery_code_digest(code)
         device = StaticDevice.objects.filter(
             user=user, name=selectors.RECOVERY_DEVICE_NAME, confirmed=True
         ).first()
@@ -141,7 +152,9 @@ def _recovery_codes_replace(user: User) -> list[str]:
     codes: set[str] = set()
     while len(codes) < settings.TWO_FACTOR_RECOVERY_CODES:
         codes.add(_new_recovery_code())
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    )
     # A fresh set starts without the failures of the old one.
     device.throttle_reset(commit=False)
     device.confirmed = True

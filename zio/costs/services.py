@@ -66,6 +66,20 @@ LETTERS = string.ascii_uppercase
 # Scenario positions: current first, desired A, B, ... in letter order, the alternative last.
 IF_UNMET_POSITION = 100
 
+# Shared by the cost pages and the API.
+TARIFFS_READ_ONLY = _(
+    "Tarieven van een regio wijzigt een beheerder van het samenwerkingsverband, de gemeente of "
+    "een adviesorganisatie in die regio. Jij kunt ze bekijken."
+)
+
+# What a change of the costs says in the persona's history.
+LINE_ADDED = _("Kostenregel „%(line)s” toegevoegd aan %(scenario)s")
+LINE_CHANGED = _("Kostenregel „%(line)s” gewijzigd")
+LINE_DELETED = _("Kostenregel „%(line)s” verwijderd")
+SCENARIO_ADDED = _("Kosten: %(scenario)s toegevoegd")
+SCENARIO_RENAMED = _("Kosten: naam van %(scenario)s gewijzigd")
+SCENARIO_DELETED = _("Kosten: %(scenario)s verwijderd")
+
 
 class CostLineFields(TypedDict, total=False):
     description: str

@@ -19,7 +19,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zio.common.types import OrganisationRequest
@@ -34,20 +33,17 @@ from . import selectors, services
 from .constants import ScenarioKind
 from .forms import CostLineForm, ScenarioForm, SeedTariffsForm, TariffForm, add_service_errors
 from .models import CostLine, Scenario, Tariff
-
-PAGE = "costs/persona_costs.html"
-TARIFFS_READ_ONLY = gettext_lazy(
-    "Tarieven van een regio wijzigt een beheerder van het samenwerkingsverband, de gemeente of "
-    "een adviesorganisatie in die regio. Jij kunt ze bekijken."
+from .services import (
+    LINE_ADDED,
+    LINE_CHANGED,
+    LINE_DELETED,
+    SCENARIO_ADDED,
+    SCENARIO_DELETED,
+    SCENARIO_RENAMED,
+    TARIFFS_READ_ONLY,
 )
 
-# What a change of the costs says in the persona's history.
-LINE_ADDED = gettext_lazy("Kostenregel „%(line)s” toegevoegd aan %(scenario)s")
-LINE_CHANGED = gettext_lazy("Kostenregel „%(line)s” gewijzigd")
-LINE_DELETED = gettext_lazy("Kostenregel „%(line)s” verwijderd")
-SCENARIO_ADDED = gettext_lazy("Kosten: %(scenario)s toegevoegd")
-SCENARIO_RENAMED = gettext_lazy("Kosten: naam van %(scenario)s gewijzigd")
-SCENARIO_DELETED = gettext_lazy("Kosten: %(scenario)s verwijderd")
+PAGE = "costs/persona_costs.html"
 
 
 def _record(request: OrganisationRequest, persona: Persona, summary: Any, **params: str) -> None:

@@ -235,7 +235,9 @@ def test_new_recovery_codes_need_a_code_and_replace_the_old_ones() -> None:
     assert len(new_codes) == 10
     assert not set(new_codes) & set(old_codes)
     stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
-    assert stored == {services.normalise_recovery_code(code) for code in new_codes}
+    # Only keyed hashes are stored, never the codes themselves.
+    assert stored == {services.recovery_code_digest(code) for code in new_codes}
+    assert not stored & {services.normalise_recovery_code(code) for code in new_codes}
 
 
 def test_disable_needs_a_code(client_for: Callable) -> None:

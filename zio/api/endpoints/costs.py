@@ -32,7 +32,7 @@ from zio.costs import selectors as cost_selectors
 from zio.costs import services as cost_services
 from zio.costs.constants import Unit
 from zio.costs.models import CostLine, FundingStream, Payer, Scenario, Tariff
-from zio.costs.views import LINE_ADDED, LINE_CHANGED, LINE_DELETED, TARIFFS_READ_ONLY
+from zio.costs.services import LINE_ADDED, LINE_CHANGED, LINE_DELETED, TARIFFS_READ_ONLY
 from zio.organisations.constants import Role
 from zio.organisations.models import Region
 from zio.personas.services import persona_changed

@@ -9,9 +9,8 @@ from decimal import Decimal
 import pytest
 
 from zio.costs.selectors import persona_cost_overview
-from zio.costs.services import TARIFF_NOT_IN_REGION
+from zio.costs.services import TARIFF_NOT_IN_REGION, TARIFFS_READ_ONLY
 from zio.costs.tests.factories import TariffFactory
-from zio.costs.views import TARIFFS_READ_ONLY
 from zio.organisations.constants import OrganisationKind, Role
 from zio.organisations.models import Membership
 from zio.organisations.tests.factories import OrganisationFactory

@@ -305,3 +305,32 @@ def test_the_retention_command_has_a_dry_run(organisation: Organisation) -> None
     assert AuditEvent.objects.count() == 2
     call_command("audit_retention", "--days", "1", stdout=out)
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_log_is_paged_and_the_filters_stay_on_the_next_page(
+    beheerder: Membership, client_for: Callable[..., Client]
+) -> None:
+    for n in range(55):
+        _event(beheerder.organisation, object_label=f"regel-{n}", action=Action.CHANGED)
+    page = (
+        client_for(beheerder.user)
+        .get(reverse("audit:log"), {"action": Action.CHANGED})
+        .content.decode()
+    )
+    assert "Pagina 1 van 2" in page
+    assert "action=changed&amp;pagina=2" in page
+    assert page.count("regel-") == 50
+
+
+def test_the_person_filter_lists_everyone_in_the_log_by_their_latest_name(
+    organisation: Organisation, other_organisation: Organisation
+) -> None:
+    from zio.audit.selectors import actors_in_log
+
+    now = timezone.now()
+    _event(organisation, actor_id=7, actor_name="Anna Jansen", at=now - timedelta(days=9))
+    _event(organisation, actor_id=7, actor_name="Anna de Vries", at=now - timedelta(days=1))
+    _event(organisation, actor_id=8, actor_name="bram@school.example", at=now)
+    _event(organisation, actor_id=None, actor_name="")
+    _event(other_organisation, actor_id=9, actor_name="Iemand Anders")
+    assert actors_in_log(organisation.pk) == [(7, "Anna de Vries"), (8, "bram@school.example")]

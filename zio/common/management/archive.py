@@ -15,11 +15,16 @@ Django creates itself on `migrate` (content types, permissions), which are not i
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.recorder import MigrationRecorder
@@ -98,3 +103,32 @@ def manifest(
         "migrations": applied_migrations(connection),
         "counts": counts,
     }
+
+
+@contextlib.contextmanager
+def new_private_zip(target: Path, what: str) -> Iterator[IO[bytes]]:
+    """Open a new ZIP file at `target` for writing, for `backup` and `export_organisation`.
+
+    Refused (CommandError) when the name does not end in .zip, the file exists or its folder
+    does not. The file is written beside the target and renamed at the end, so a half-written
+    archive never carries the name; it holds (pseudonymised) pupil data, so it is owner-only
+    (0600, from mkstemp) from the first byte. `what` names the archive in messages.
+    """
+    if target.suffix.lower() != ".zip":
+        raise CommandError(f"The {what} file's name must end in .zip.")
+    if target.exists():
+        raise CommandError(f"{target} already exists; choose a new name.")
+    if not target.parent.is_dir():
+        raise CommandError(f"The folder {target.parent} does not exist.")
+    descriptor, partial = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            yield out
+        if target.exists():
+            raise CommandError(f"{target} appeared while the {what} was made; not replaced.")
+        Path(partial).replace(target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise

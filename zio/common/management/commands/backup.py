@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -25,31 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         target = Path(options["path"])
-        if target.suffix.lower() != ".zip":
-            raise CommandError("The backup file's name must end in .zip.")
-        if target.exists():
-            raise CommandError(f"{target} already exists; choose a new name.")
-        if not target.parent.is_dir():
-            raise CommandError(f"The folder {target.parent} does not exist.")
-
-        # Written beside the target and renamed at the end, so a half-written backup never
-        # carries the name. The ZIP holds (pseudonymised) pupil data: mkstemp makes it owner-only
-        # (0600) from the first byte.
-        descriptor, partial = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
-        )
-        try:
-            with (
-                os.fdopen(descriptor, "wb") as raw,
-                zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
-            ):
-                counts, file_count = self._write(zf)
-            if target.exists():
-                raise CommandError(f"{target} appeared while the backup was made; not replaced.")
-            Path(partial).replace(target)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        with (
+            archive.new_private_zip(target, "backup") as raw,
+            zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
+        ):
+            counts, file_count = self._write(zf)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backup written to {target}: {sum(counts.values())} rows in "

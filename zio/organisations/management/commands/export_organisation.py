@@ -3,13 +3,12 @@ a beheerder downloads from "Alle gegevens downloaden" (see zio/organisations/arc
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zio.common.management.archive import new_private_zip
 from zio.organisations import archive
 from zio.organisations.models import Organisation
 
@@ -26,25 +25,8 @@ class Command(BaseCommand):
         if organisation is None:
             raise CommandError(f"There is no organisation with the short name {options['slug']!r}.")
         target = Path(options["path"])
-        if target.suffix.lower() != ".zip":
-            raise CommandError("The file's name must end in .zip.")
-        if target.exists():
-            raise CommandError(f"{target} already exists; choose a new name.")
-        if not target.parent.is_dir():
-            raise CommandError(f"The folder {target.parent} does not exist.")
-        # As the backup does: owner-only from the first byte, renamed when finished.
-        descriptor, partial = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
-        )
-        try:
-            with os.fdopen(descriptor, "wb") as out:
-                manifest = archive.write_export(organisation, out)
-            if target.exists():
-                raise CommandError(f"{target} appeared while the export was made; not replaced.")
-            Path(partial).replace(target)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        with new_private_zip(target, "export") as out:
+            manifest = archive.write_export(organisation, out)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Exported {organisation.name} to {target}: "
