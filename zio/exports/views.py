@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zio.common.htmx import reload_page
 from zio.common.types import OrganisationRequest
 from zio.organisations.constants import Role
 from zio.organisations.permissions import membership_required
@@ -103,9 +104,7 @@ def job(request: OrganisationRequest, job_id: Any) -> HttpResponse:
     if request.htmx:
         if export_job.is_finished:
             # The progress fragment asks the browser to show the whole result page.
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
+            return reload_page()
         return render(request, "exports/job.html#progress", context)
     return render(request, "exports/job.html", context)
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from zio.common.htmx import reload_page
 from zio.common.types import OrganisationRequest
 from zio.organisations.constants import Role
 from zio.organisations.permissions import membership_required
@@ -82,9 +83,7 @@ def run_detail(request: OrganisationRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     if request.htmx and request.GET.get("voortgang"):
         if run.is_finished:
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
+            return reload_page()
         return render(request, "grouping/run.html#progress", {"run": run})
     unavailable = selectors.run_unavailable(run) if run.status == RunStatus.DONE else None
     view = selectors.run_view(run)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zio.organisations.constants import SchoolType
+from zio.personas.forms import signal_filter_field
 from zio.personas.models import Signal
 
 from .models import MAX_REACTION, MAX_REASON, MAX_SUMMARY, MAX_TITLE
@@ -27,13 +28,7 @@ class LibraryFilterForm(forms.Form):
         error_messages={"max_length": _("Zoek met hooguit 200 tekens.")},
     )
     school_type = forms.ChoiceField(label=_("Schoolsoort"), required=False)
-    signal = forms.ModelChoiceField(
-        label=_("Signaal"),
-        required=False,
-        queryset=Signal.objects.none(),
-        empty_label=_("Alle signalen"),
-        error_messages={"invalid_choice": _("Kies een signaal uit de lijst.")},
-    )
+    signal = signal_filter_field()
     costs = forms.ChoiceField(
         label=_("Kosten"),
         required=False,

@@ -3,12 +3,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 from .constants import Role
 from .models import Membership, Organisation
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from zio.accounts.models import User
 
 NOT_YOUR_ORGANISATION = _("Kies een organisatie waar je lid van bent.")
@@ -83,11 +86,17 @@ class OrganisationDeleteForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, organisation: Organisation, user: User, **kwargs: object
+        self,
+        *args: object,
+        organisation: Organisation,
+        user: User,
+        request: HttpRequest | None = None,
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.organisation = organisation
         self.user = user
+        self.request = request
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
@@ -97,6 +106,9 @@ class OrganisationDeleteForm(forms.Form):
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # Through authenticate(), so that django-axes counts wrong passwords here as at the
+        # log-in: guessing is locked out after AXES_FAILURE_LIMIT tries.
+        checked = authenticate(self.request, username=self.user.get_username(), password=password)
+        if checked is None or checked.pk != self.user.pk:
             raise forms.ValidationError(WRONG_PASSWORD, code="wrong_password")
         return password

@@ -292,7 +292,7 @@ def data_export(request: OrganisationRequest) -> HttpResponse:
 def organisation_delete(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     form = OrganisationDeleteForm(
-        request.POST or None, organisation=organisation, user=request.user
+        request.POST or None, organisation=organisation, user=request.user, request=request
     )
     if request.method == "POST" and form.is_valid():
         try:

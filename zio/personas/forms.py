@@ -11,13 +11,25 @@ from zio.organisations.constants import SchoolType
 
 from .avatars import AVATARS
 from .constants import MAX_ITEMS_PER_SECTION, PersonaStatus
-from .models import Persona, SignalDomain
+from .models import Persona, Signal, SignalDomain
 from .services import ItemInput
 
 NUMBER_MESSAGES = {
     "invalid": _("Vul een heel getal in, zonder letters."),
     "required": _("Vul dit in."),
 }
+
+
+def signal_filter_field() -> forms.ModelChoiceField[Signal]:
+    """The "Signaal" filter of lists across persona's (the region view, the library); the form
+    sets the queryset to the signals that can be chosen there."""
+    return forms.ModelChoiceField(
+        label=_("Signaal"),
+        required=False,
+        queryset=Signal.objects.none(),
+        empty_label=_("Alle signalen"),
+        error_messages={"invalid_choice": _("Kies een signaal uit de lijst.")},
+    )
 
 
 class AvatarChoiceWidget(forms.RadioSelect):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from zio.organisations.constants import SchoolType
 from zio.organisations.models import Organisation, Region
 from zio.personas.constants import PersonaStatus
+from zio.personas.forms import signal_filter_field
 from zio.personas.models import Signal
 
 
@@ -18,13 +19,7 @@ class RegionFilterForm(forms.Form):
     school_type = forms.ChoiceField(
         label=_("Schoolsoort"), required=False, choices=[("", _("Alle schoolsoorten"))]
     )
-    signal = forms.ModelChoiceField(
-        label=_("Signaal"),
-        required=False,
-        queryset=Signal.objects.none(),
-        empty_label=_("Alle signalen"),
-        error_messages={"invalid_choice": _("Kies een signaal uit de lijst.")},
-    )
+    signal = signal_filter_field()
     status = forms.ChoiceField(label=_("Status"), required=False)
     school = forms.ModelChoiceField(
         label=_("School"),

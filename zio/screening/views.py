@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zio.common.htmx import reload_page
 from zio.common.spreadsheets import safe_cell
 from zio.common.types import OrganisationRequest
 from zio.organisations.constants import Role
@@ -156,9 +157,7 @@ def import_status(request: OrganisationRequest, import_id: Any) -> HttpResponse:
     if request.htmx:
         if job.is_finished:
             # The progress fragment asks the browser to show the whole result page.
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
+            return reload_page()
         return render(request, "screening/import_status.html#progress", context)
     return render(request, "screening/import_status.html", context)
 

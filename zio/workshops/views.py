@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zio.accounts.models import User
 from zio.common.client import client_address
+from zio.common.htmx import reload_page
 from zio.common.types import HtmxHttpRequest, OrganisationRequest
 from zio.organisations.constants import Role
 from zio.organisations.permissions import membership_required
@@ -603,9 +604,7 @@ def table_board(request: HtmxHttpRequest, access: WorkshopAccess, table_id: int)
     table_ = _table_of(access, table_id)
     version, stand = _marks(table_, access.participant)
     if request.GET.get("stand") != stand:
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
+        return reload_page()
     if request.GET.get("v") == version:
         return HttpResponse(status=204)
     return HttpResponse(_board_html(request, access, table_, marks=(version, stand)))

@@ -495,6 +495,28 @@ def test_wrong_name_or_password_deletes_nothing(
     assert User.objects.filter(pk=beheerder.user.pk).exists()
 
 
+def test_guessing_the_password_on_the_delete_page_is_locked_out_like_the_log_in(
+    organisation: Organisation,
+    beheerder: Membership,
+    client_for: Callable[[User], Client],
+    settings: Any,
+) -> None:
+    client = client_for(beheerder.user)
+    url = reverse("organisations:delete")
+    for attempt in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        response = client.post(url, {"name": organisation.name, "password": "geraden"})
+        # Wrong passwords are explained at the field until the last allowed one locks.
+        assert response.status_code == (429 if attempt == settings.AXES_FAILURE_LIMIT else 400)
+    # Now even the right password is refused, and the log-in is locked for this address too.
+    response = client.post(url, {"name": organisation.name, "password": PASSWORD})
+    assert response.status_code == 429
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+    login = Client().post(
+        reverse("accounts:login"), {"username": beheerder.user.email, "password": PASSWORD}
+    )
+    assert login.status_code == 429
+
+
 def test_delete_logs_out_a_beheerder_without_other_organisations(
     organisation: Organisation, beheerder: Membership, client_for: Callable[[User], Client]
 ) -> None:
