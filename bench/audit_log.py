@@ -16,16 +16,12 @@ No target is set in an issue; the page should stay well under a second.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
-os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+import pages
+
 # On PostgreSQL a database of its own, so that a test run beside it is not disturbed.
 os.environ["TEST_DATABASE_NAME"] = "zio_bench_audit_log"
 
@@ -33,36 +29,17 @@ ROUNDS = 10
 BATCH = 20_000
 
 
-def _median_ms(client: object, url: str, params: dict[str, str] | None = None) -> float:
-    times = []
-    for round_ in range(ROUNDS + 1):
-        start = time.perf_counter()
-        response = client.get(url, params or {})  # type: ignore[attr-defined]
-        if response.streaming:
-            b"".join(response.streaming_content)
-        elapsed = time.perf_counter() - start
-        assert response.status_code == 200, response.status_code
-        if round_:
-            times.append(elapsed)
-    return statistics.median(times) * 1000
-
-
 def main() -> None:
     events = 500_000
     if "--events" in sys.argv:
         events = int(sys.argv[sys.argv.index("--events") + 1])
 
-    import django
-
-    django.setup()
+    pages.start_django(None)  # DATABASE_URL from the environment, else in-memory SQLite
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
-    from django.utils import timezone, translation
+    from django.utils import timezone
 
-    setup_test_environment()
-    translation.activate("nl")
     old_name = connection.settings_dict["NAME"]
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -106,10 +83,14 @@ def main() -> None:
             "start": month_start.isoformat(),
             "end": (month_start + timedelta(days=30)).isoformat(),
         }
-        print(f"log page, newest 50 of {events:,}: median {_median_ms(client, url):.0f} ms")
-        print(f"log page, one person and one month: median {_median_ms(client, url, month):.0f} ms")
         csv_url = reverse("audit:export", args=["csv"])
-        print(f"CSV of that month: median {_median_ms(client, csv_url, month):.0f} ms")
+        for label, page_url, params in (
+            (f"log page, newest 50 of {events:,}", url, None),
+            ("log page, one person and one month", url, month),
+            ("CSV of that month", csv_url, month),
+        ):
+            median_ms = pages.time_page(client, page_url, ROUNDS, params).median_ms
+            print(f"{label}: median {median_ms:.0f} ms")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         del test_name

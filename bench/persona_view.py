@@ -12,33 +12,21 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
-os.environ["DATABASE_URL"] = "sqlite:///:memory:"
+import pages
 
 ROUNDS = 20
 TARGET_MS = 300
 
 
 def main() -> None:
-    import django
-
-    django.setup()
+    pages.start_django("sqlite:///:memory:")
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
-    from django.utils import translation
 
-    setup_test_environment()
-    translation.activate("nl")
     call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
 
@@ -52,33 +40,18 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     url = reverse("personas:detail", args=[persona.pk])
-    assert client.get(url).status_code == 200
-    if os.environ.get("PROFILE"):
-        import cProfile
-        import pstats
-
-        profile = cProfile.Profile()
-        profile.runcall(client.get, url)
-        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
-            int(os.environ.get("PROFILE_LINES", "25"))
-        )
+    if pages.profile_requested():
+        pages.profile_page(client, url)
         return
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    median_ms = statistics.median(times) * 1000
+    timing = pages.time_page(client, url, ROUNDS)
+    response, median_ms = timing.response, timing.median_ms
     print(f"{os.cpu_count()} cores, {connection.vendor}")
     print(f"persona {persona.name}: {persona.items.count()} lines, page {len(response.content)} B")
     verdict = "ok" if median_ms < TARGET_MS else "TOO SLOW"
     print(f"persona page: median {median_ms:.0f} ms of {ROUNDS} (target < {TARGET_MS}) {verdict}")
-    print(f"database queries per page: {len(captured)}")
+    print(f"database queries per page: {timing.queries}")
     if "--json" in sys.argv[1:]:
-        print("BENCH-JSON " + json.dumps({"median_ms": median_ms, "queries": len(captured)}))
+        print("BENCH-JSON " + json.dumps({"median_ms": median_ms, "queries": timing.queries}))
 
 
 if __name__ == "__main__":

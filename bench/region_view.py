@@ -14,16 +14,10 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
-import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
-os.environ["DATABASE_URL"] = "sqlite:///:memory:"
+import pages
 
 SCHOOLS = 200
 PERSONAS = 10
@@ -31,18 +25,12 @@ ROUNDS = 10
 
 
 def main() -> None:
-    import django
-
-    django.setup()
+    pages.start_django("sqlite:///:memory:")
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
-    from django.utils import translation
 
-    setup_test_environment()
-    translation.activate("nl")
     call_command("migrate", verbosity=0)
 
     from zio.costs.constants import ScenarioKind, Unit
@@ -106,31 +94,19 @@ def main() -> None:
     client = Client()
     client.force_login(viewer)
     url = reverse("regions:overview", args=[region.pk])
-    assert client.get(url).status_code == 200
-    if os.environ.get("PROFILE"):
-        import cProfile
-        import pstats
-
-        profile = cProfile.Profile()
-        profile.runcall(client.get, url)
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+    if pages.profile_requested():
+        pages.profile_page(client, url)
         return
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
+    timing = pages.time_page(client, url, ROUNDS)
     lines = CostLine.objects.count()
     print(f"{os.cpu_count()} cores, {connection.vendor}")
     print(f"{SCHOOLS} schools x {PERSONAS} persona's, {lines} cost lines")
-    print(f"region page: median {statistics.median(times) * 1000:.0f} ms of {ROUNDS}")
-    print(f"database queries per page: {len(captured)}")
+    print(f"region page: median {timing.median_ms:.0f} ms of {ROUNDS}")
+    print(f"database queries per page: {timing.queries}")
     if "--json" in sys.argv[1:]:
-        median_ms = statistics.median(times) * 1000
-        print("BENCH-JSON " + json.dumps({"median_ms": median_ms, "queries": len(captured)}))
+        print(
+            "BENCH-JSON " + json.dumps({"median_ms": timing.median_ms, "queries": timing.queries})
+        )
 
 
 if __name__ == "__main__":
